@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using Pharos.Customers.Dashboard;
+using Pharos.Customers.Entitlements;
+using Pharos.Platform.Audit;
+using Pharos.Platform.Data;
+using Pharos.Platform.Identity;
+using Pharos.Platform.Problems;
+
+namespace Pharos.Customers.Tiering;
+
+public static class TieringApi
+{
+    public static RouteGroupBuilder MapTiering(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/tiering").WithTags("Tiering");
+
+        g.MapGet("/rules", async (Retier retier, CancellationToken ct) => TypedResults.Ok(await retier.RulesAsync(ct)))
+            .RequireAuthorization(Permissions.CustomersRead);
+
+        g.MapPost("/rules/preview", async (TieringRules rules, Retier retier, CancellationToken ct) =>
+            {
+                Validate(rules);
+                return TypedResults.Ok(await retier.PreviewAsync(rules, ct));
+            })
+            .RequireAuthorization(Permissions.TierRules)
+            .WithSummary("How many accounts would move between tiers under these rules. Nothing is saved.");
+
+        g.MapPut("/rules", async (TieringRules rules, TieringSettings settings, CurrentUser user, CancellationToken ct) =>
+                TypedResults.Ok(new { changed = await settings.SaveRulesAsync(rules, await user.ActorAsync(), ct) }))
+            .RequireAuthorization(Permissions.TierRules)
+            .WithSummary("Saves the rules and recomputes every account's tier.");
+
+        g.MapPost("/recompute", async (Retier retier, CurrentUser user, CancellationToken ct) =>
+                TypedResults.Ok(new { changed = await retier.RunAsync(await user.ActorAsync(), ct) }))
+            .RequireAuthorization(Permissions.TierRules);
+
+        g.MapGet("/dashboard", async (PharosDb db, CancellationToken ct) => TypedResults.Ok(await TierDashboard.LoadAsync(db, ct)))
+            .RequireAuthorization(Permissions.CustomersRead)
+            .WithSummary("Tier distribution, revenue per tier and the Pareto curve.");
+
+        var e = api.MapGroup("/entitlements").WithTags("Tiering");
+        e.MapGet("/", async (PharosDb db, CancellationToken ct) => TypedResults.Ok(await db.GetSettingAsync<ServiceEntitlements>(ServiceEntitlements.Key, ct)))
+            .RequireAuthorization(Permissions.CustomersRead);
+        e.MapPut("/", async (ServiceEntitlements value, TieringSettings settings, CurrentUser user, CancellationToken ct) =>
+            {
+                await settings.SaveEntitlementsAsync(value, await user.ActorAsync(), ct);
+                return TypedResults.Ok(value);
+            })
+            .RequireAuthorization(Permissions.Entitlements);
+        return api;
+    }
+
+    internal static void Validate(object rules)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(rules, new ValidationContext(rules), results, true))
+            throw RuleViolation.BadField(results[0].MemberNames.FirstOrDefault() ?? "", results[0].ErrorMessage ?? "Invalid.");
+    }
+}
+
+/// <summary>Saving tiering settings: audited, and for the rules followed at once by a recompute, in one transaction.</summary>
+public sealed class TieringSettings(PharosDb db, Retier retier, TimeProvider time)
+{
+    public async Task<int> SaveRulesAsync(TieringRules rules, Actor actor, CancellationToken ct = default)
+    {
+        TieringApi.Validate(rules);
+        var before = await retier.RulesAsync(ct);
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SetSettingAsync(Retier.RulesKey, rules, now, ct);
+        db.Audit(actor, now, "TieringRules", Guid.Empty, "updated", new { before, after = rules });
+        await db.SaveChangesAsync(ct);
+        var changed = await retier.RunAsync(actor, ct);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    public async Task SaveEntitlementsAsync(ServiceEntitlements value, Actor actor, CancellationToken ct = default)
+    {
+        foreach (var e in new[] { value.S, value.A, value.B, value.C }) TieringApi.Validate(e);
+        var now = time.GetUtcNow();
+        await db.SetSettingAsync(ServiceEntitlements.Key, value, now, ct);
+        db.Audit(actor, now, "ServiceEntitlements", Guid.Empty, "updated", value);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,65 @@
+using MudBlazor.Services;
+using Pharos.Components;
+using Pharos.Customers;
+using Pharos.Platform.Cli;
+using Pharos.Platform.Data;
+using Pharos.Platform.Identity;
+using Pharos.Platform.Localization;
+using Pharos.Platform.Problems;
+using Pharos.Seeding;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var cli = CliVerbs.Matches(args);
+if (cli) builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpContextAccessor();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+builder.Services.AddPharosData(builder.Configuration);
+builder.Services.AddPharosIdentity();
+builder.Services.AddPharosProblems();
+builder.Services.AddPharosLocalization();
+builder.Services.AddScoped<CurrentUser>();
+builder.Services.AddScoped<ApiTokens>();
+builder.Services.AddCustomers(builder.Configuration);
+builder.Services.AddPharosSeeding();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+{
+    doc.Info.Title = "Pharos API";
+    doc.Info.Description = "B2B customer operations. Authenticate with `Authorization: Bearer <token>` (create one under your profile or with `pharos tokens create`).";
+    return Task.CompletedTask;
+}));
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+var app = builder.Build();
+
+if (cli) return await CliVerbs.RunAsync(app, args);
+
+await app.Services.GetRequiredService<StartupTasks>().RunAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealthChecks("/health", new() { ResponseWriter = HealthWriter.WriteAsync });
+app.MapOpenApi("/api/openapi.json");
+app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi.json").WithTitle("Pharos API"));
+
+var api = app.MapGroup("/api");
+api.MapIdentityApi();
+api.MapCustomers();
+
+app.MapCultureSwitch();
+app.MapAccountEndpoints();
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+return 0;
+
+public partial class Program;
