@@ -35,7 +35,7 @@ public static class AccountQuery
         if (!string.IsNullOrWhiteSpace(f.Q))
         {
             var term = f.Q.Trim().ToLower();
-            q = q.Where(a => a.Name.ToLower().Contains(term) || (a.ExternalId != null && a.ExternalId.ToLower().Contains(term)) || (a.City != null && a.City.Contains(term)));
+            q = q.Where(a => a.Name.ToLower().Contains(term) || (a.ExternalId != null && a.ExternalId.ToLower().Contains(term)) || (a.City != null && a.City.ToLower().Contains(term)));
         }
         if (f.Tier is { Length: > 0 } tiers) q = q.Where(a => tiers.Contains(a.Tier));
         if (!string.IsNullOrWhiteSpace(f.Industry)) q = q.Where(a => a.Industry == f.Industry);

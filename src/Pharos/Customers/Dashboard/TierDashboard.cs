@@ -43,7 +43,8 @@ public static class TierDashboard
         var points = new List<ParetoPoint>();
         ParetoHeadline? headline = null;
         decimal cumulative = 0;
-        var step = Math.Max(1, n / MaxPoints);
+        // Round the step up: n / MaxPoints rounded down gave up to 2× too many points (150 accounts → 150, 12,345 → 101).
+        var step = Math.Max(1, (n + MaxPoints - 1) / MaxPoints);
         for (var i = 0; i < sorted.Count; i++)
         {
             cumulative += sorted[i];

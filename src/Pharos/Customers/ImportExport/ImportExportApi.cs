@@ -49,6 +49,18 @@ public static class ImportExportApi
             .WithMetadata(new RequestSizeLimitAttribute(AccountImporter.MaxFileBytes + 1024 * 1024))
             .WithSummary("Checks a CSV (UTF-8) without writing anything: every bad row with its row number, field and reason.");
 
+        g.MapGet("/template/{kind}", (string kind) => kind.ToLowerInvariant() switch
+            {
+                "accounts" => Results.File(new UTF8Encoding(true).GetPreamble().Concat(Encoding.UTF8.GetBytes(
+                    "name,external_id,industry,region,city,employees,branch_count,stage,channel,annual_contract_value,currency,strategic,influence\r\n" +
+                    "杭州示例科技有限公司,CRM-900001,互联网,华东,杭州,120,3,新进客户,竞价,360000,CNY,否,无\r\n")).ToArray(), "text/csv; charset=utf-8", "accounts-template.csv"),
+                "contacts" => Results.File(new UTF8Encoding(true).GetPreamble().Concat(Encoding.UTF8.GetBytes(
+                    "account_name,name,title,email,phone,role,primary\r\n杭州示例科技有限公司,王小明,IT经理,wang@example.cn,13800000000,管理员,是\r\n")).ToArray(), "text/csv; charset=utf-8", "contacts-template.csv"),
+                _ => throw RuleViolation.BadField("kind", "Templates exist for 'accounts' and 'contacts'."),
+            })
+            .RequireAuthorization(Permissions.Import)
+            .WithSummary("A CSV template with the accepted columns and one example row.");
+
         g.MapGet("/{id:guid}", async (Guid id, PharosDb db, CancellationToken ct) =>
                 await db.Set<ImportJob>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) is { } j
                     ? (IResult)TypedResults.Ok(ImportReport.Of(j)) : AccountsApi.NotFoundProblem("Import"))

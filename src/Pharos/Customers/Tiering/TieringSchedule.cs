@@ -14,6 +14,7 @@ public sealed class TieringScheduleOptions
 /// <summary>Recomputes tiers on a schedule. Each tick is idempotent: it brings tiers to what the rules say, nothing more.</summary>
 internal sealed partial class TieringSchedule(IServiceScopeFactory scopes, IOptions<TieringScheduleOptions> options, TimeProvider time, ILogger<TieringSchedule> log) : BackgroundService
 {
+    private const long LockKey = 0x5048_0001; // "PH" + 1: the tier recompute
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RecomputeEvery, time);
@@ -22,7 +23,11 @@ internal sealed partial class TieringSchedule(IServiceScopeFactory scopes, IOpti
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<Platform.Data.PharosDb>();
+                await using var tx = await db.Database.BeginTransactionAsync(stoppingToken);
+                if (!await Platform.Jobs.ClusterLock.TryAcquireAsync(db, LockKey, stoppingToken)) continue; // another instance is on it
                 var changed = await scope.ServiceProvider.GetRequiredService<Retier>().RunAsync(Actor.System, stoppingToken);
+                await tx.CommitAsync(stoppingToken);
                 LogRecomputed(changed);
             }
             catch (Exception e) when (e is not OperationCanceledException)

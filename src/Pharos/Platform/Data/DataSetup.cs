@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -50,6 +51,7 @@ public static class DataSetup
             services.AddSingleton<IDbContextFactory<PharosDb>, Factory<SqlitePharosDb>>();
         }
         services.AddHealthChecks().AddDbContextCheck<PharosDb>("database");
+        services.AddDataProtection().SetApplicationName("Pharos").PersistKeysToDbContext<PharosDb>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,11 @@ namespace Pharos.Platform.Data;
 /// (EF binds a migration to a context type); the model itself is identical.
 /// </summary>
 public abstract class PharosDb(DbContextOptions options)
-    : IdentityDbContext<PharosUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<PharosUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and antiforgery keys, shared by every instance and kept across restarts.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

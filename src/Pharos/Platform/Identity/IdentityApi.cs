@@ -29,6 +29,15 @@ public sealed class ApiTokens(PharosDb db, TimeProvider time)
         await db.SaveChangesAsync(ct);
         return new CreatedToken(token.Id, token.Name, secret);
     }
+
+    /// <summary>Revokes one of the user's own tokens; another user's token id is "not found".</summary>
+    public async Task RevokeAsync(Guid userId, Guid tokenId, Actor actor, CancellationToken ct = default)
+    {
+        var t = await db.Set<ApiToken>().FirstOrDefaultAsync(x => x.Id == tokenId && x.UserId == userId, ct) ?? throw new NotFound("Token");
+        t.RevokedAt ??= time.GetUtcNow();
+        db.Audit(actor, time.GetUtcNow(), "User", userId, "api-token-revoked", new { t.Name, t.Hint });
+        await db.SaveChangesAsync(ct);
+    }
 }
 
 public static class IdentityApi
@@ -63,13 +72,9 @@ public static class IdentityApi
         tokens.MapPost("/", async (CreateTokenRequest req, ClaimsPrincipal p, ApiTokens apiTokens, CurrentUser user, CancellationToken ct) =>
             TypedResults.Created("/api/me/tokens", await apiTokens.CreateAsync(UserId(p), req.Name, await user.ActorAsync(), ct)))
             .WithSummary("Creates a personal API token. The token is in this answer only; store it.");
-        tokens.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal p, PharosDb db, TimeProvider time, CurrentUser user, CancellationToken ct) =>
+        tokens.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal p, ApiTokens apiTokens, CurrentUser user, CancellationToken ct) =>
         {
-            var uid = UserId(p);
-            var t = await db.Set<ApiToken>().FirstOrDefaultAsync(x => x.Id == id && x.UserId == uid, ct) ?? throw new NotFound("Token");
-            t.RevokedAt ??= time.GetUtcNow();
-            db.Audit(await user.ActorAsync(), time.GetUtcNow(), "User", uid, "api-token-revoked", new { t.Name, t.Hint });
-            await db.SaveChangesAsync(ct);
+            await apiTokens.RevokeAsync(UserId(p), id, await user.ActorAsync(), ct);
             return TypedResults.NoContent();
         });
 

@@ -5,9 +5,6 @@ using Pharos.Platform.Identity;
 
 namespace Pharos.Platform.Localization;
 
-/// <summary>Marker type for the shared resource files (Resources/SharedResource.*.resx).</summary>
-public sealed class SharedResource;
-
 public static class LocalizationSetup
 {
     public static readonly string[] Cultures = ["zh-CN", "en"];

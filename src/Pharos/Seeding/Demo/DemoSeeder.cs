@@ -116,7 +116,9 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         // A few hand overrides, as an operations team would have made them.
         var ops1 = staff["ops@pharos.demo"];
         var actor = new Actor(ops1.Id, ops1.DisplayName);
-        var candidates = accounts.Where(a => a.Stage == LifecycleStage.New && a.AnnualContractValue is > 100_000m and < 400_000m).Take(2).ToList();
+        var candidates = await db.Set<Account>().AsNoTracking()
+            .Where(a => a.Stage == LifecycleStage.New && (a.ComputedTier == Tier.B || a.ComputedTier == Tier.C) && a.AnnualContractValue > 100_000m)
+            .OrderBy(a => a.Name).Take(2).ToListAsync(ct);
         var reasons = new[] { "区域标杆客户，计划作为华东灯塔案例，提升服务等级", "集团总部已签框架协议，下半年将推广至全部门店" };
         for (var i = 0; i < candidates.Count; i++)
         {
