@@ -140,18 +140,33 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Build once.
 # Browser tests last: they are the slowest, and the fast suites report first.
-mapfile -t PROJECTS < <(ls tests/*/*.csproj 2>/dev/null | grep -v Browser | sort; ls tests/*/*.csproj 2>/dev/null | grep Browser | sort)
+PROJECTS=()
+for proj in tests/*/*.csproj; do [[ -f "$proj" && "$proj" != *Browser* ]] && PROJECTS+=("$proj"); done
+for proj in tests/*/*.csproj; do [[ -f "$proj" && "$proj" == *Browser* ]] && PROJECTS+=("$proj"); done
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
 BUILD_OK=1
+build() { dotnet build "$1" -c Release -nologo -clp:ErrorsOnly || BUILD_OK=0; }
+SLN_MISSING=()
 if [[ -f Pharos.slnx ]]; then
+  while IFS= read -r proj; do [[ -f "$proj" ]] || SLN_MISSING+=("$proj"); done < <(sed -n 's/.*<Project Path="\([^"]*\)".*/\1/p' Pharos.slnx)
+fi
+if [[ -f Pharos.slnx && ${#SLN_MISSING[@]} -eq 0 ]]; then
   say "dotnet build Pharos.slnx -c Release"
-  dotnet build Pharos.slnx -c Release -nologo -clp:ErrorsOnly || BUILD_OK=0
+  build Pharos.slnx
+  # A test project not (yet) in the solution would otherwise fail at --no-build: build it on its own and say so.
+  for proj in "${PROJECTS[@]}"; do
+    if ! grep -q "Path=\"$proj\"" Pharos.slnx; then
+      say "$proj is not in Pharos.slnx (dotnet sln Pharos.slnx add $proj); building it separately"
+      build "$proj"
+    fi
+  done
 else
-  say "Pharos.slnx not found; building src/Pharos and each test project"
-  for p in src/Pharos/Pharos.csproj "${PROJECTS[@]}"; do dotnet build "$p" -c Release -nologo -clp:ErrorsOnly || BUILD_OK=0; done
+  if [[ -f Pharos.slnx ]]; then say "Pharos.slnx lists projects that do not exist (${SLN_MISSING[*]}); building src/Pharos and each test project instead"
+  else say "Pharos.slnx not found; building src/Pharos and each test project"; fi
+  for proj in src/Pharos/Pharos.csproj "${PROJECTS[@]}"; do build "$proj"; done
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
