@@ -22,6 +22,7 @@ builder.Services.AddPharosProblems();
 builder.Services.AddPharosLocalization();
 builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<ApiTokens>();
+builder.Services.AddScoped<StaffUsers>();
 builder.Services.AddCustomers(builder.Configuration);
 builder.Services.AddPharosSeeding();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -43,6 +44,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestLocalization();
 app.UseAuthentication();
+app.UseMustChangePasswordGate();
 app.UseAuthorization();
 app.UseAntiforgery();
 

@@ -13,6 +13,7 @@ public static class CustomersModule
         services.AddScoped<Retier>();
         services.AddScoped<AccountCommands>();
         services.AddScoped<ContactCommands>();
+        services.AddScoped<PortalLogins>();
         services.AddScoped<TeamCommands>();
         services.AddScoped<TieringSettings>();
         services.AddScoped<AccountImporter>();
@@ -24,5 +25,5 @@ public static class CustomersModule
     }
 
     public static RouteGroupBuilder MapCustomers(this RouteGroupBuilder api) =>
-        api.MapAccounts().MapContacts().MapTeams().MapTiering().MapImportExport();
+        api.MapAccounts().MapContacts().MapPortalLogins().MapTeams().MapTiering().MapImportExport();
 }

@@ -24,6 +24,13 @@ public static class AccountEndpoints
             return Results.LocalRedirect(user.MustChangePassword ? "/profile?mustChange=1" : back);
         }).ExcludeFromDescription();
 
+        // After a password change in an interactive page (which cannot set cookies), reissue the cookie so the claims are current.
+        app.MapGet("/account/refresh", async (SignInManager<PharosUser> signIn, UserManager<PharosUser> users, HttpContext http) =>
+        {
+            if (await users.GetUserAsync(http.User) is { } u) await signIn.RefreshSignInAsync(u);
+            return Results.LocalRedirect("/");
+        }).RequireAuthorization().ExcludeFromDescription();
+
         app.MapPost("/account/logout", async (SignInManager<PharosUser> signIn) =>
         {
             await signIn.SignOutAsync();

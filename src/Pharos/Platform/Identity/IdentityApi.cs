@@ -40,6 +40,28 @@ public sealed class ApiTokens(PharosDb db, TimeProvider time)
     }
 }
 
+/// <summary>Creating staff users: shared by the API and the admin page.</summary>
+public sealed class StaffUsers(UserManager<PharosUser> userManager, PharosDb db, TimeProvider time)
+{
+    public async Task<PharosUser> CreateAsync(CreateUserRequest req, Actor actor)
+    {
+        if (string.IsNullOrWhiteSpace(req.Email) || !new EmailAddressAttribute().IsValid(req.Email)) throw RuleViolation.BadField("email", "A valid email is required.");
+        if (string.IsNullOrWhiteSpace(req.DisplayName) || req.DisplayName.Length > 100) throw RuleViolation.BadField("displayName", "A display name of 1 to 100 characters is required.");
+        if (req.Role is null || !Roles.Staff.Contains(req.Role)) throw RuleViolation.BadField("role", $"Role is one of {string.Join(", ", Roles.Staff)}.");
+        if (string.IsNullOrEmpty(req.Password)) throw RuleViolation.BadField("password", "A password is required.");
+        var user = new PharosUser { Email = req.Email.Trim(), UserName = req.Email.Trim(), DisplayName = req.DisplayName.Trim(), Kind = UserKind.Staff, CreatedAt = time.GetUtcNow(), EmailConfirmed = true };
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var created = await userManager.CreateAsync(user, req.Password);
+        if (!created.Succeeded) throw IdentityApi.IdentityProblem(created);
+        var added = await userManager.AddToRoleAsync(user, req.Role);
+        if (!added.Succeeded) throw IdentityApi.IdentityProblem(added);
+        db.Audit(actor, time.GetUtcNow(), "User", user.Id, "created", new { user.Email, req.Role });
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return user;
+    }
+}
+
 public static class IdentityApi
 {
     public static RouteGroupBuilder MapIdentityApi(this RouteGroupBuilder api)
@@ -90,22 +112,10 @@ public static class IdentityApi
                     roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).ToList(), u.AccountId)));
             })
             .RequireAuthorization(Permissions.CustomersRead);
-        users.MapPost("/", async (CreateUserRequest req, UserManager<PharosUser> userManager, PharosDb db, CurrentUser current, TimeProvider time) =>
+        users.MapPost("/", async (CreateUserRequest req, StaffUsers staff, CurrentUser current) =>
             {
-                if (string.IsNullOrWhiteSpace(req.Email) || !new EmailAddressAttribute().IsValid(req.Email)) throw RuleViolation.BadField("email", "A valid email is required.");
-                if (string.IsNullOrWhiteSpace(req.DisplayName) || req.DisplayName.Length > 100) throw RuleViolation.BadField("displayName", "A display name of 1 to 100 characters is required.");
-                if (req.Role is null || !Roles.Staff.Contains(req.Role)) throw RuleViolation.BadField("role", $"Role is one of {string.Join(", ", Roles.Staff)}.");
-                if (string.IsNullOrEmpty(req.Password)) throw RuleViolation.BadField("password", "A password is required.");
-                var user = new PharosUser { Email = req.Email, UserName = req.Email, DisplayName = req.DisplayName, Kind = UserKind.Staff, CreatedAt = time.GetUtcNow(), EmailConfirmed = true };
-                await using var tx = await db.Database.BeginTransactionAsync();
-                var created = await userManager.CreateAsync(user, req.Password);
-                if (!created.Succeeded) throw IdentityProblem(created);
-                var added = await userManager.AddToRoleAsync(user, req.Role);
-                if (!added.Succeeded) throw IdentityProblem(added);
-                db.Audit(await current.ActorAsync(), time.GetUtcNow(), "User", user.Id, "created", new { user.Email, req.Role });
-                await db.SaveChangesAsync();
-                await tx.CommitAsync();
-                return TypedResults.Created($"/api/users/{user.Id}", new UserRow(user.Id, user.Email, user.DisplayName, user.Kind, [req.Role], null));
+                var user = await staff.CreateAsync(req, await current.ActorAsync());
+                return TypedResults.Created($"/api/users/{user.Id}", new UserRow(user.Id, user.Email, user.DisplayName, user.Kind, [req.Role!], null));
             })
             .RequireAuthorization(Permissions.UsersManage);
         return api;

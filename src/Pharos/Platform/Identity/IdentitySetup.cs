@@ -21,7 +21,8 @@ public static class IdentitySetup
             .AddRoles<Microsoft.AspNetCore.Identity.IdentityRole<Guid>>()
             .AddEntityFrameworkStores<PharosDb>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<PharosClaimsFactory>();
 
         services.AddAuthentication(o =>
             {
