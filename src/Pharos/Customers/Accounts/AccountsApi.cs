@@ -20,7 +20,7 @@ public static class AccountsApi
             .RequireAuthorization(Permissions.CustomersRead)
             .WithSummary("Lists accounts: search, filter, sort and page.");
 
-        g.MapGet("/{id:guid}", async Task<Results<Ok<AccountDetail>, NotFound<ProblemDetails>>> (Guid id, PharosDb db, CancellationToken ct) =>
+        g.MapGet("/{id:guid}", async Task<Results<Ok<AccountDetail>, ProblemHttpResult>> (Guid id, PharosDb db, CancellationToken ct) =>
                 await AccountDetailQuery.LoadAsync(db, id, ct) is { } d ? TypedResults.Ok(d) : NotFoundProblem("Account"))
             .RequireAuthorization(Permissions.CustomersRead);
 
@@ -61,8 +61,9 @@ public static class AccountsApi
         return api;
     }
 
-    internal static NotFound<ProblemDetails> NotFoundProblem(string what) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not found.", Detail = $"{what} was not found." });
+    /// <summary>The same 404 as a thrown Platform.Problems.NotFound: application/problem+json (NotFound&lt;ProblemDetails&gt; wrote plain application/json).</summary>
+    internal static ProblemHttpResult NotFoundProblem(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"{what} was not found.");
 }
 
 public sealed record AccountListQuery(string? Q, string? Tier, string? Industry, string? Region, LifecycleStage? Stage, Guid? OwnerId,

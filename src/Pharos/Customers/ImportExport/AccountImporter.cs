@@ -161,6 +161,8 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
         return errors.Count > 0 ? ([], errors) : (rows, errors);
     }
 
+    private static string? NullIfEmpty(string? cell) => string.IsNullOrWhiteSpace(cell) ? null : cell;
+
     private static string ToColumn(string? member) => member switch
     {
         nameof(AccountInput.Name) => "name", nameof(AccountInput.ExternalId) => "external_id", nameof(AccountInput.Industry) => "industry",
@@ -226,7 +228,8 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
                 var c = Cells(csv, columns);
                 if (c.Values.All(string.IsNullOrWhiteSpace)) continue;
                 var before = errors.Count;
-                var input = new ContactInput { Name = c.GetValueOrDefault("name") ?? "", Title = c.GetValueOrDefault("title"), Email = c.GetValueOrDefault("email"), Phone = c.GetValueOrDefault("phone") };
+                // An empty cell is no value: [EmailAddress] refuses "", so a contact without email was a bad row.
+                var input = new ContactInput { Name = c.GetValueOrDefault("name") ?? "", Title = NullIfEmpty(c.GetValueOrDefault("title")), Email = NullIfEmpty(c.GetValueOrDefault("email")), Phone = NullIfEmpty(c.GetValueOrDefault("phone")) };
                 if (ImportValues.TryRole(c.GetValueOrDefault("role"), out var role)) input.Role = role; else errors.Add(new ImportError(row, "role", "Use DecisionMaker/Administrator/BusinessUser (决策者/管理员/业务用户)."));
                 if (ImportValues.TryBool(c.GetValueOrDefault("primary"), out var p)) input.IsPrimary = p; else errors.Add(new ImportError(row, "primary", "Use yes/no (是/否)."));
                 var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();

@@ -61,9 +61,9 @@ public static class ImportExportApi
             .RequireAuthorization(Permissions.Import)
             .WithSummary("A CSV template with the accepted columns and one example row.");
 
-        g.MapGet("/{id:guid}", async (Guid id, PharosDb db, CancellationToken ct) =>
+        g.MapGet("/{id:guid}", async (Guid id, PharosDb db, ImportJobs jobs, CancellationToken ct) =>
                 await db.Set<ImportJob>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) is { } j
-                    ? (IResult)TypedResults.Ok(ImportReport.Of(j)) : AccountsApi.NotFoundProblem("Import"))
+                    ? (IResult)TypedResults.Ok(jobs.WithProgress(ImportReport.Of(j))) : AccountsApi.NotFoundProblem("Import"))
             .RequireAuthorization(Permissions.Import)
             .WithSummary("The check report and, once confirmed, the progress of an import.");
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Pharos.Platform.Audit;
@@ -13,6 +14,15 @@ namespace Pharos.Customers.ImportExport;
 public sealed partial class ImportJobs(IServiceScopeFactory scopes, IDbContextFactory<PharosDb> dbs, TimeProvider time, ILogger<ImportJobs> log) : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
+    private readonly ConcurrentDictionary<Guid, int> _progress = new();
+
+    /// <summary>
+    /// The report with the live progress of an import running in this process. On SQLite the progress is only kept
+    /// here: the import's open transaction holds the one write lock, so writing progress to the job row would wait
+    /// for that very transaction and fail after the busy timeout (which failed every SQLite import).
+    /// </summary>
+    public ImportReport WithProgress(ImportReport report) =>
+        report.State == ImportState.Running && _progress.TryGetValue(report.Id, out var done) ? report with { Processed = done } : report;
 
     public async Task<ImportReport> ConfirmAsync(Guid id, CancellationToken ct)
     {
@@ -72,8 +82,11 @@ public sealed partial class ImportJobs(IServiceScopeFactory scopes, IDbContextFa
         {
             await using var scope = scopes.CreateAsyncScope();
             var importer = scope.ServiceProvider.GetRequiredService<AccountImporter>();
+            var progressInDatabase = !statusDb.Database.IsSqlite();
             await importer.RunAsync(job, new Actor(job.CreatedById, job.CreatedBy), async done =>
             {
+                _progress[id] = done;
+                if (!progressInDatabase) return;
                 job.Processed = done;
                 job.UpdatedAt = time.GetUtcNow();
                 await statusDb.SaveChangesAsync(ct);
@@ -89,7 +102,14 @@ public sealed partial class ImportJobs(IServiceScopeFactory scopes, IDbContextFa
             job.Failure = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
         }
         job.UpdatedAt = time.GetUtcNow();
-        await statusDb.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await statusDb.SaveChangesAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _progress.TryRemove(id, out _);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {Id} failed; nothing was written")]

@@ -77,7 +77,13 @@ public sealed class TieringSettings(PharosDb db, Retier retier, TimeProvider tim
 
     public async Task SaveEntitlementsAsync(ServiceEntitlements value, Actor actor, CancellationToken ct = default)
     {
-        foreach (var e in new[] { value.S, value.A, value.B, value.C }) TieringApi.Validate(e);
+        // JSON can send null for a tier or its roles ({"s": null}); refuse it as bad input instead of failing with a 500.
+        foreach (var (tier, e) in new[] { ("s", value.S), ("a", value.A), ("b", value.B), ("c", value.C) })
+        {
+            if (e is null) throw RuleViolation.BadField(tier, $"The entitlement of tier {tier.ToUpperInvariant()} is missing.");
+            if (e.TeamRoles is null) throw RuleViolation.BadField("teamRoles", $"The team roles of tier {tier.ToUpperInvariant()} are missing; send [] for none.");
+            TieringApi.Validate(e);
+        }
         var now = time.GetUtcNow();
         await db.SetSettingAsync(ServiceEntitlements.Key, value, now, ct);
         db.Audit(actor, now, "ServiceEntitlements", Guid.Empty, "updated", value);

@@ -38,7 +38,24 @@ internal sealed class ApiTokenAuthenticationHandler(
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
         {
             token.LastUsedAt = now;
-            await db.SaveChangesAsync(Context.RequestAborted);
+            // Best effort, and never for long: "last used" must not fail a request. On SQLite a running import holds
+            // the one write lock for its whole transaction; waiting the default 30 s and then throwing turned
+            // read-only requests (polling that very import) into 500s.
+            var timeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(TimeSpan.FromSeconds(1));
+            try
+            {
+                await db.SaveChangesAsync(Context.RequestAborted);
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException { InnerException: DbUpdateException })
+            {
+                // (Npgsql's execution strategy wraps a timed-out update in an InvalidOperationException.)
+                db.Entry(token).State = EntityState.Unchanged;
+            }
+            finally
+            {
+                db.Database.SetCommandTimeout(timeout);
+            }
         }
 
         var principal = await principals.CreateAsync(user);
