@@ -38,7 +38,8 @@ internal static class MustChangePasswordGate
             if (path.StartsWith("/api", StringComparison.OrdinalIgnoreCase))
             {
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await ctx.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Change your one-time password first.", status = 403 });
+                // A problem like every other API refusal (it was written as plain application/json).
+                await ctx.Response.WriteAsJsonAsync(new { type = "about:blank", title = "Change your one-time password first.", status = 403 }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
                 return;
             }
             ctx.Response.Redirect("/profile?mustChange=1");
