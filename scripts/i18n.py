@@ -229,6 +229,7 @@ TEXTS = {
 "This contact already has a portal login.": "该联系人已有门户账号。",
 "This contact has a portal login; remove the login first.": "该联系人有门户账号，请先删除该账号。",
 "The owner must be a staff user.": "负责人必须是员工账号。",
+"The database is busy with a long write such as an import. Nothing was saved; try again shortly.": "数据库正忙于导入等长时间写入，本次未保存，请稍后重试。",
 "、": "、",
 "; ": "；",
 # tier reasons (Labels.TierReason)

@@ -16,7 +16,7 @@ if (cli) builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-builder.Services.AddPharosData(builder.Configuration);
+builder.Services.AddPharosData(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddPharosIdentity();
 builder.Services.AddPharosProblems();
 builder.Services.AddPharosLocalization();

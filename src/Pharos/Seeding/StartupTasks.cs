@@ -31,7 +31,9 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
             }
             else
             {
-                var password = "Ph-" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('/', 'x').Replace('+', 'y');
+                // Identity wants a digit, a lower and an upper case letter; random base64 alone lacks a digit about once in 15.
+                var password = "Ph-" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)).Replace('/', 'x').Replace('+', 'y')
+                    + "-" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(10, 100);
                 var admin = new PharosUser { Email = "admin@localhost", UserName = "admin@localhost", DisplayName = "Administrator", EmailConfirmed = true, MustChangePassword = true, CreatedAt = time.GetUtcNow() };
                 var r = await users.CreateAsync(admin, password);
                 if (!r.Succeeded) throw new InvalidOperationException(string.Join(" ", r.Errors.Select(e => e.Description)));

@@ -68,6 +68,10 @@ public abstract class PharosComponent : ComponentBase
         {
             Snackbar.Add(Text["Someone else changed this record. Reload and try again."], Severity.Error);
         }
+        catch (Exception e) when ((e as Microsoft.Data.Sqlite.SqliteException ?? e.InnerException as Microsoft.Data.Sqlite.SqliteException) is { SqliteErrorCode: 5 or 6 })
+        {
+            Snackbar.Add(Text["The database is busy with a long write such as an import. Nothing was saved; try again shortly."], Severity.Warning);
+        }
         return false;
     }
 

@@ -158,7 +158,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
         {
             return ([], [new ImportError(1, "file", "The file is not UTF-8. In Excel choose \"CSV UTF-8\" when saving (另存为 \"CSV UTF-8\").")]);
         }
-        return errors.Count > 0 ? ([], errors) : (rows, errors);
+        return (rows, errors); // valid rows too, so a report can count the whole file; callers write nothing when there are errors
     }
 
     private static string? NullIfEmpty(string? cell) => string.IsNullOrWhiteSpace(cell) ? null : cell;
@@ -175,7 +175,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
     private async Task<Check> CheckAccountsAsync(string path, CancellationToken ct)
     {
         var (rows, errors) = ParseAccounts(path);
-        if (errors.Count > 0) return new Check(errors.Select(e => e.Row).Distinct().Count(), 0, 0, errors);
+        if (errors.Count > 0) return new Check(rows.Count + errors.Where(e => e.Row > 1).Select(e => e.Row).Distinct().Count(), 0, 0, errors);
         var plan = await PlanAccountsAsync(rows, ct);
         return new Check(rows.Count, plan.Creates, plan.Updates, plan.Errors);
     }
@@ -245,7 +245,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
         {
             return ([], [new ImportError(1, "file", "The file is not UTF-8. In Excel choose \"CSV UTF-8\" when saving (另存为 \"CSV UTF-8\").")]);
         }
-        return errors.Count > 0 ? ([], errors) : (rows, errors);
+        return (rows, errors); // valid rows too, so a report can count the whole file; callers write nothing when there are errors
     }
 
     private sealed record ContactPlan(int Creates, int Updates, List<ImportError> Errors, List<(ParsedContact Row, Guid AccountId, Guid? ContactId)> Items);
@@ -278,7 +278,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
     private async Task<Check> CheckContactsAsync(string path, CancellationToken ct)
     {
         var (rows, errors) = ParseContacts(path);
-        if (errors.Count > 0) return new Check(errors.Select(e => e.Row).Distinct().Count(), 0, 0, errors);
+        if (errors.Count > 0) return new Check(rows.Count + errors.Where(e => e.Row > 1).Select(e => e.Row).Distinct().Count(), 0, 0, errors);
         var plan = await PlanContactsAsync(rows, ct);
         return new Check(rows.Count, plan.Creates, plan.Updates, plan.Errors);
     }

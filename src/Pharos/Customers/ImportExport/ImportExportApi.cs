@@ -72,10 +72,10 @@ public static class ImportExportApi
             .RequireAuthorization(Permissions.Import)
             .WithSummary("Writes a checked file without bad rows, all or nothing, in the background.");
 
-        api.MapGet("/accounts/export", async ([AsParameters] AccountListQuery q, string? format, PharosDb db, CancellationToken ct) =>
+        api.MapGet("/accounts/export", async ([AsParameters] AccountListQuery q, string? format, PharosDb db, TimeProvider time, CancellationToken ct) =>
             {
                 var rows = await AccountQuery.Rows(db, q.ToFilter()).ToListAsync(ct);
-                var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
+                var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture);
                 return (format ?? "csv").ToLowerInvariant() switch
                 {
                     "csv" => TypedResults.File(AccountExport.Csv(rows), "text/csv; charset=utf-8", $"accounts-{stamp}.csv"),

@@ -27,10 +27,12 @@ public sealed class PharosOptions
 
 public static class DataSetup
 {
-    public static IServiceCollection AddPharosData(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddPharosData(this IServiceCollection services, IConfiguration config, string? contentRoot = null)
     {
         var db = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var dataDir = config["Pharos:DataDirectory"] ?? "data";
+        // Relative to the content root (src/Pharos under `dotnet run`, the app folder when published), not to wherever the shell was.
+        var dataDir = Path.GetFullPath(config["Pharos:DataDirectory"] ?? "data", contentRoot ?? Directory.GetCurrentDirectory());
+        config["Pharos:DataDirectory"] = dataDir;
         services.Configure<DatabaseOptions>(config.GetSection(DatabaseOptions.Section));
         services.AddOptions<PharosOptions>().Bind(config.GetSection(PharosOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
