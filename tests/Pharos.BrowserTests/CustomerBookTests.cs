@@ -31,11 +31,14 @@ public sealed class CustomerBookTests(PharosAppFixture app, ITestOutputHelper ou
     }
 
     [BrowserFact]
-    public async Task Operations_user_overrides_a_tier_with_a_reason_and_the_account_shows_it()
+    public async Task Operations_user_overrides_a_tier_with_a_reason_and_the_account_and_dashboard_show_it()
     {
         // ops2 is the only browser-test user that changes data, and only this one account's override.
         var page = await app.NewPageAsync();
         await app.SignInAsync(page, "ops2@pharos.demo");
+        await page.GotoAsync("/tiers");
+        var before = await TierCountsAsync(page);
+        await page.GotoAsync("/accounts");
         await Expect(page.Locator(AccountLinks).First).ToBeVisibleAsync();
         var href = await page.Locator(AccountLinks).Nth(3).GetAttributeAsync("href");
         Assert.NotNull(href);
@@ -71,6 +74,25 @@ public sealed class CustomerBookTests(PharosAppFixture app, ITestOutputHelper ou
 
         await page.ReloadAsync();
         await Expect(page.Locator("[data-test=override-info]")).ToContainTextAsync(reason);
+
+        // The dashboard counts the account in its new tier.
+        await page.GotoAsync("/tiers");
+        await Expect(page.Locator($"[data-test=tier-count-{target}]")).ToHaveTextAsync(new Regex($@"^\s*{before[target] + 1}\s*$"));
+        var after = await TierCountsAsync(page);
+        Assert.Equal(before[current] - 1, after[current]);
+        output.WriteLine(await app.ScreenshotAsync(page, "tiers-after-override"));
+    }
+
+    private static async Task<Dictionary<string, int>> TierCountsAsync(IPage page)
+    {
+        var counts = new Dictionary<string, int>();
+        foreach (var tier in new[] { "S", "A", "B", "C" })
+        {
+            var count = page.Locator($"[data-test=tier-count-{tier}]");
+            await Expect(count).ToHaveTextAsync(new Regex(@"^\s*\d+\s*$"));
+            counts[tier] = int.Parse((await count.InnerTextAsync()).Trim(), CultureInfo.InvariantCulture);
+        }
+        return counts;
     }
 
     [BrowserFact]

@@ -14,7 +14,7 @@ public sealed class AccountCommands(PharosDb db, Retier retier, TimeProvider tim
 {
     public async Task<Account> CreateAsync(AccountInput input, Actor actor, CancellationToken ct = default)
     {
-        Validate(input);
+        RuleViolation.ThrowIfInvalid(input);
         await EnsureUniqueAsync(input, null, ct);
         await EnsureOwnerAsync(input.OwnerId, ct);
         var now = time.GetUtcNow();
@@ -31,7 +31,7 @@ public sealed class AccountCommands(PharosDb db, Retier retier, TimeProvider tim
 
     public async Task<Account> UpdateAsync(Guid id, AccountInput input, Actor actor, uint? expectedVersion = null, CancellationToken ct = default)
     {
-        Validate(input);
+        RuleViolation.ThrowIfInvalid(input);
         var account = await db.Set<Account>().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFound("Account");
         if (expectedVersion is { } v && v != account.Version) throw new DbUpdateConcurrencyException();
         await EnsureUniqueAsync(input, id, ct);
@@ -76,14 +76,6 @@ public sealed class AccountCommands(PharosDb db, Retier retier, TimeProvider tim
         db.Audit(actor, now, nameof(Account), id, "tier-override-reverted", new { from = from.ToString(), to = account.Tier.ToString(), overrideReason = reason });
         await db.SaveChangesAsync(ct);
         return account;
-    }
-
-    private static void Validate(object input)
-    {
-        var results = new List<ValidationResult>();
-        if (Validator.TryValidateObject(input, new ValidationContext(input), results, validateAllProperties: true)) return;
-        var first = results[0];
-        throw RuleViolation.BadField(first.MemberNames.FirstOrDefault() ?? "", first.ErrorMessage ?? "Invalid.");
     }
 
     private async Task EnsureUniqueAsync(AccountInput input, Guid? self, CancellationToken ct)

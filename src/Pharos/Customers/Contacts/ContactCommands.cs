@@ -11,7 +11,7 @@ public sealed class ContactCommands(PharosDb db, TimeProvider time)
 {
     public async Task<Contact> CreateAsync(Guid accountId, ContactInput input, Actor actor, CancellationToken ct = default)
     {
-        Validate(input);
+        RuleViolation.ThrowIfInvalid(input);
         if (!await db.Set<Account>().AnyAsync(a => a.Id == accountId, ct)) throw new NotFound("Account");
         var now = time.GetUtcNow();
         var contact = new Contact { AccountId = accountId, Name = input.Name, CreatedAt = now, UpdatedAt = now };
@@ -25,7 +25,7 @@ public sealed class ContactCommands(PharosDb db, TimeProvider time)
 
     public async Task<Contact> UpdateAsync(Guid id, ContactInput input, Actor actor, CancellationToken ct = default)
     {
-        Validate(input);
+        RuleViolation.ThrowIfInvalid(input);
         var contact = await db.Set<Contact>().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFound("Contact");
         var before = ContactInput.From(contact);
         input.ApplyTo(contact);
@@ -52,12 +52,5 @@ public sealed class ContactCommands(PharosDb db, TimeProvider time)
     {
         if (c.Email is not null && await db.Set<Contact>().AnyAsync(x => x.AccountId == c.AccountId && x.Email == c.Email && x.Id != c.Id, ct))
             throw new RuleViolation($"Another contact of this account already uses {c.Email}.", nameof(ContactInput.Email));
-    }
-
-    private static void Validate(ContactInput input)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(input, new ValidationContext(input), results, true))
-            throw RuleViolation.BadField(results[0].MemberNames.FirstOrDefault() ?? "", results[0].ErrorMessage ?? "Invalid.");
     }
 }

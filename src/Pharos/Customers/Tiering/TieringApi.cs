@@ -19,7 +19,7 @@ public static class TieringApi
 
         g.MapPost("/rules/preview", async (TieringRules rules, Retier retier, CancellationToken ct) =>
             {
-                Validate(rules);
+                RuleViolation.ThrowIfInvalid(rules);
                 return TypedResults.Ok(await retier.PreviewAsync(rules, ct));
             })
             .RequireAuthorization(Permissions.TierRules)
@@ -49,13 +49,6 @@ public static class TieringApi
             .RequireAuthorization(Permissions.Entitlements);
         return api;
     }
-
-    internal static void Validate(object rules)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(rules, new ValidationContext(rules), results, true))
-            throw RuleViolation.BadField(results[0].MemberNames.FirstOrDefault() ?? "", results[0].ErrorMessage ?? "Invalid.");
-    }
 }
 
 /// <summary>Saving tiering settings: audited, and for the rules followed at once by a recompute, in one transaction.</summary>
@@ -63,7 +56,7 @@ public sealed class TieringSettings(PharosDb db, Retier retier, TimeProvider tim
 {
     public async Task<int> SaveRulesAsync(TieringRules rules, Actor actor, CancellationToken ct = default)
     {
-        TieringApi.Validate(rules);
+        RuleViolation.ThrowIfInvalid(rules);
         var before = await retier.RulesAsync(ct);
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -82,7 +75,7 @@ public sealed class TieringSettings(PharosDb db, Retier retier, TimeProvider tim
         {
             if (e is null) throw RuleViolation.BadField(tier, $"The entitlement of tier {tier.ToUpperInvariant()} is missing.");
             if (e.TeamRoles is null) throw RuleViolation.BadField("teamRoles", $"The team roles of tier {tier.ToUpperInvariant()} are missing; send [] for none.");
-            TieringApi.Validate(e);
+            RuleViolation.ThrowIfInvalid(e);
         }
         var now = time.GetUtcNow();
         await db.SetSettingAsync(ServiceEntitlements.Key, value, now, ct);
