@@ -230,6 +230,10 @@ TEXTS = {
 "This contact has a portal login; remove the login first.": "该联系人有门户账号，请先删除该账号。",
 "The owner must be a staff user.": "负责人必须是员工账号。",
 "The database is busy with a long write such as an import. Nothing was saved; try again shortly.": "数据库正忙于导入等长时间写入，本次未保存，请稍后重试。",
+"An account named '{0}' already exists.": "已存在名为“{0}”的客户。",
+"External id '{0}' is already used by another account.": "外部编号“{0}”已被其他客户使用。",
+"Another contact of this account already uses {0}.": "该客户的其他联系人已在使用 {0}。",
+"{0} already has this role on the team.": "{0} 已在团队中担任该角色。",
 "、": "、",
 "; ": "；",
 # tier reasons (Labels.TierReason)
@@ -293,6 +297,8 @@ for f in list(root.rglob("*.razor")) + list(root.rglob("*.cs")):
     if "/obj/" in str(f) or "/bin/" in str(f): continue
     s = f.read_text(encoding="utf-8")
     for m in re.finditer(r'\b(?:L|l|Text)\["((?:[^"\\]|\\.)*)"\]', s):
+        used.add(unescape(m.group(1)))
+    for m in re.finditer(r'RuleViolation\.Format\([^,]+, "((?:[^"\\]|\\.)*)"', s):
         used.add(unescape(m.group(1)))
     for m in re.finditer(r'ErrorMessage = "([^"]*)"', s):
         used.add(m.group(1))

@@ -53,12 +53,12 @@ public abstract class PharosComponent : ComponentBase
         }
         catch (RuleViolation rv) when (form is not null && messages is not null && rv.Field is { Length: > 0 } field && FieldExists(form.Model, field))
         {
-            messages.Add(form.Field(ToProperty(field)), Text[rv.Message]);
+            messages.Add(form.Field(ToProperty(field)), Localize(rv));
             form.NotifyValidationStateChanged();
         }
         catch (RuleViolation rv)
         {
-            Snackbar.Add(Text[rv.Message], Severity.Error);
+            Snackbar.Add(Localize(rv), Severity.Error);
         }
         catch (NotFound nf)
         {
@@ -74,6 +74,9 @@ public abstract class PharosComponent : ComponentBase
         }
         return false;
     }
+
+    protected string Localize(RuleViolation rv) =>
+        string.Format(System.Globalization.CultureInfo.CurrentCulture, Text[rv.Template], rv.Args);
 
     private static string ToProperty(string field) => char.ToUpperInvariant(field[0]) + field[1..];
     private static bool FieldExists(object model, string field) => model.GetType().GetProperty(ToProperty(field)) is not null;

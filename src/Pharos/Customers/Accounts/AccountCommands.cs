@@ -83,10 +83,10 @@ public sealed class AccountCommands(PharosDb db, Retier retier, TimeProvider tim
         var name = input.Name.Trim();
         if (string.IsNullOrEmpty(name)) throw RuleViolation.BadField(nameof(AccountInput.Name), "Name is required.");
         if (await db.Set<Account>().AnyAsync(a => a.Name == name && a.Id != self, ct))
-            throw new RuleViolation($"An account named '{name}' already exists.", nameof(AccountInput.Name));
+            throw RuleViolation.Format(nameof(AccountInput.Name), "An account named '{0}' already exists.", name);
         var ext = input.ExternalId?.Trim();
         if (!string.IsNullOrEmpty(ext) && await db.Set<Account>().AnyAsync(a => a.ExternalId == ext && a.Id != self, ct))
-            throw new RuleViolation($"External id '{ext}' is already used by another account.", nameof(AccountInput.ExternalId));
+            throw RuleViolation.Format(nameof(AccountInput.ExternalId), "External id '{0}' is already used by another account.", ext);
     }
 
     private async Task EnsureOwnerAsync(Guid? ownerId, CancellationToken ct)

@@ -51,6 +51,6 @@ public sealed class ContactCommands(PharosDb db, TimeProvider time)
     private async Task EnsureUniqueEmailAsync(Contact c, CancellationToken ct)
     {
         if (c.Email is not null && await db.Set<Contact>().AnyAsync(x => x.AccountId == c.AccountId && x.Email == c.Email && x.Id != c.Id, ct))
-            throw new RuleViolation($"Another contact of this account already uses {c.Email}.", nameof(ContactInput.Email));
+            throw RuleViolation.Format(nameof(ContactInput.Email), "Another contact of this account already uses {0}.", c.Email);
     }
 }

@@ -19,7 +19,7 @@ public sealed class TeamCommands(PharosDb db, TimeProvider time)
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId && u.Kind == UserKind.Staff, ct)
             ?? throw RuleViolation.BadField("userId", "The member must be a staff user.");
         if (await db.Set<AccountTeamMember>().AnyAsync(m => m.AccountId == accountId && m.UserId == userId && m.Role == role, ct))
-            throw new RuleViolation($"{user.DisplayName} already has this role on the team.", "role");
+            throw RuleViolation.Format("role", "{0} already has this role on the team.", user.DisplayName);
         var member = new AccountTeamMember { AccountId = accountId, UserId = userId, Role = role };
         db.Add(member);
         db.Audit(actor, time.GetUtcNow(), nameof(Account), accountId, "team-member-added", new { user.DisplayName, Role = role.ToString() });

@@ -5,6 +5,13 @@ public sealed class RuleViolation(string message, string? field = null, int stat
 {
     public string? Field { get; } = field;
     public int Status { get; } = status;
+    /// <summary>The message before its values were filled in, so a page can look it up in the reader's language.</summary>
+    public string Template { get; private init; } = message;
+    public object?[] Args { get; private init; } = [];
+
+    /// <summary>A violation whose message carries values: the API says it in English, a page localizes <see cref="Template"/>.</summary>
+    public static RuleViolation Format(string? field, string template, params object?[] args) =>
+        new(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, args), field) { Template = template, Args = args };
 
     public static RuleViolation BadField(string field, string message) => new(message, field, StatusCodes.Status400BadRequest);
 
