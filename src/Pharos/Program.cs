@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Pharos.Components;
 using Pharos.Customers;
+using Pharos.Platform.Audit;
 using Pharos.Platform.Cli;
 using Pharos.Platform.Data;
 using Pharos.Platform.Identity;
@@ -54,6 +55,7 @@ app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/open
 
 var api = app.MapGroup("/api");
 api.MapIdentityApi();
+api.MapAuditLog();
 api.MapCustomers();
 
 app.MapCultureSwitch();

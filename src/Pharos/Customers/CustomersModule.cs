@@ -25,5 +25,5 @@ public static class CustomersModule
     }
 
     public static RouteGroupBuilder MapCustomers(this RouteGroupBuilder api) =>
-        api.MapAccounts().MapContacts().MapPortalLogins().MapTeams().MapTiering().MapImportExport();
+        api.MapAccounts().MapContacts().MapContactDirectory().MapPortalLogins().MapTeams().MapTiering().MapImportExport();
 }

@@ -41,6 +41,7 @@ public abstract class AuthorizationTests(DemoBook app)
         [Permissions.Import] = new(HttpMethod.Post, "/api/imports/accounts", "", "text/csv"),
         [Permissions.Export] = new(HttpMethod.Get, "/api/accounts/export?q=matrix-matches-nothing", null),
         [Permissions.UsersManage] = new(HttpMethod.Post, "/api/users", "{}"),
+        [Permissions.AuditRead] = new(HttpMethod.Get, "/api/audit?pageSize=1", null),
     };
 
     /// <summary>Staff endpoints beyond the samples that a portal user or an anonymous caller must not reach either.</summary>

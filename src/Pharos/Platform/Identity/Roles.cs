@@ -30,6 +30,7 @@ public static class Permissions
     public const string Import = "customers.import";
     public const string Export = "customers.export";
     public const string UsersManage = "users.manage";
+    public const string AuditRead = "audit.read";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -41,6 +42,7 @@ public static class Permissions
         [Import] = [Roles.Admin, Roles.Operations],
         [Export] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Sales, Roles.Analyst],
         [UsersManage] = [Roles.Admin],
+        [AuditRead] = [Roles.Admin, Roles.Operations],
     };
 
     public static bool Allows(string role, string permission) =>
