@@ -242,6 +242,7 @@ TEXTS = {
 "My accounts": "我负责的客户",
 "Strategic only": "仅战略客户",
 "Tier set by hand": "手动设定等级",
+"Back to the start page": "返回首页",
 "、": "、",
 "; ": "；",
 # tier reasons (Labels.TierReason)

@@ -1,3 +1,5 @@
+using Pharos.Customers.Accounts;
+using Microsoft.EntityFrameworkCore;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
@@ -133,6 +135,27 @@ public abstract class PharosApp : IAsyncLifetime
             return await ClientForAsync(email);
         })).Value;
         return await ClientForAsync(email);
+    }
+
+    /// <summary>A portal user bound to the first account by name, and a client holding a token of theirs.</summary>
+    public async Task<(Guid AccountId, HttpClient Client)> PortalUserAsync()
+    {
+        var accountId = await WithDbAsync(db => db.Set<Account>().OrderBy(a => a.Name).Select(a => a.Id).FirstAsync());
+        var email = Http.Unique("portal") + "@customer.example.cn";
+        var secret = await InScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<PharosUser>>();
+            var user = new PharosUser { Email = email, UserName = email, DisplayName = "客户门户用户", Kind = UserKind.Portal, AccountId = accountId, EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow };
+            Assert.True((await users.CreateAsync(user, TestPassword)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(user, Roles.Portal)).Succeeded);
+            // ApiTokens refuses portal users (tested below); a stored token stands in for whatever credential they may hold.
+            var db = sp.GetRequiredService<PharosDb>();
+            var (token, s) = ApiToken.Create(user.Id, "portal", DateTimeOffset.UtcNow);
+            db.Add(token);
+            await db.SaveChangesAsync();
+            return s;
+        });
+        return (accountId, WithToken(secret));
     }
 
     public Task<HttpClient> AdminAsync() => ClientForRoleAsync(Roles.Admin);

@@ -199,25 +199,7 @@ public abstract class AuthorizationTests(DemoBook app)
 
     // ---- Portal users: a contact's login, bound to one account, no staff permission at all.
 
-    private async Task<(Guid AccountId, HttpClient Client)> PortalUserAsync()
-    {
-        var accountId = await app.WithDbAsync(db => db.Set<Account>().OrderBy(a => a.Name).Select(a => a.Id).FirstAsync());
-        var email = Http.Unique("portal") + "@customer.example.cn";
-        var secret = await app.InScopeAsync(async sp =>
-        {
-            var users = sp.GetRequiredService<UserManager<PharosUser>>();
-            var user = new PharosUser { Email = email, UserName = email, DisplayName = "客户门户用户", Kind = UserKind.Portal, AccountId = accountId, EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow };
-            Assert.True((await users.CreateAsync(user, PharosApp.TestPassword)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(user, Roles.Portal)).Succeeded);
-            // ApiTokens refuses portal users (tested below); a stored token stands in for whatever credential they may hold.
-            var db = sp.GetRequiredService<PharosDb>();
-            var (token, s) = ApiToken.Create(user.Id, "portal", DateTimeOffset.UtcNow);
-            db.Add(token);
-            await db.SaveChangesAsync();
-            return s;
-        });
-        return (accountId, app.WithToken(secret));
-    }
+    private Task<(Guid AccountId, HttpClient Client)> PortalUserAsync() => app.PortalUserAsync();
 
     [DbFact]
     public async Task Portal_user_cannot_read_accounts()

@@ -48,7 +48,7 @@ public static class DataSetup
         {
             Directory.CreateDirectory(dataDir);
             var cs = string.IsNullOrWhiteSpace(db.ConnectionString) ? $"Data Source={Path.Combine(dataDir, "pharos.db")}" : db.ConnectionString;
-            services.AddDbContextFactory<SqlitePharosDb>(o => o.UseSqlite(cs));
+            services.AddDbContextFactory<SqlitePharosDb>(o => o.UseSqlite(cs).AddInterceptors(new SqliteDurability()));
             services.AddScoped<PharosDb>(sp => sp.GetRequiredService<IDbContextFactory<SqlitePharosDb>>().CreateDbContext());
             services.AddSingleton<IDbContextFactory<PharosDb>, Factory<SqlitePharosDb>>();
         }
@@ -63,7 +63,7 @@ public static class DataSetup
         var db = scope.ServiceProvider.GetRequiredService<PharosDb>();
         if (db.Database.IsSqlite())
         {
-            // WAL lets readers proceed while one writer commits; synchronous=FULL keeps acknowledged writes through a power cut.
+            // WAL lets readers proceed while one writer commits (durability per connection: SqliteDurability).
             await db.Database.OpenConnectionAsync(ct);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.CloseConnectionAsync();
