@@ -243,6 +243,8 @@ TEXTS = {
 "Strategic only": "仅战略客户",
 "Tier set by hand": "手动设定等级",
 "Back to the start page": "返回首页",
+"Tiers by industry": "各行业客户等级",
+"Tiers by region": "各区域客户等级",
 "、": "、",
 "; ": "；",
 # tier reasons (Labels.TierReason)

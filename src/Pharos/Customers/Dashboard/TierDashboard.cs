@@ -10,7 +10,10 @@ public sealed record TierSlice(Tier Tier, int Accounts, decimal Revenue, double 
 public sealed record ParetoPoint(double AccountShare, double RevenueShare, decimal Revenue);
 /// <summary>"The top <see cref="TopAccountsPercent"/>% of accounts bring <see cref="RevenuePercent"/>% of revenue."</summary>
 public sealed record ParetoHeadline(double TopAccountsPercent, double RevenuePercent);
-public sealed record TierDashboardData(int Accounts, decimal Revenue, string Currency, IReadOnlyList<TierSlice> Tiers, IReadOnlyList<ParetoPoint> Pareto, ParetoHeadline? Headline, int Overridden);
+/// <summary>How many accounts of each tier a group (an industry, a region) holds, in S, A, B, C order.</summary>
+public sealed record TierBreakdown(string Group, int[] Counts, decimal Revenue);
+public sealed record TierDashboardData(int Accounts, decimal Revenue, string Currency, IReadOnlyList<TierSlice> Tiers, IReadOnlyList<ParetoPoint> Pareto, ParetoHeadline? Headline, int Overridden,
+    IReadOnlyList<TierBreakdown> ByIndustry, IReadOnlyList<TierBreakdown> ByRegion);
 
 public static class TierDashboard
 {
@@ -20,7 +23,7 @@ public static class TierDashboard
 
     public static async Task<TierDashboardData> LoadAsync(PharosDb db, CancellationToken ct)
     {
-        var rows = await db.Set<Account>().AsNoTracking().Select(a => new { a.Tier, a.AnnualContractValue, Overridden = a.OverrideTier != null }).ToListAsync(ct);
+        var rows = await db.Set<Account>().AsNoTracking().Select(a => new { a.Tier, a.AnnualContractValue, Overridden = a.OverrideTier != null, a.Industry, a.Region }).ToListAsync(ct);
         var revenues = rows.Select(r => r.AnnualContractValue).ToList();
         var total = revenues.Sum();
         var tiers = Enum.GetValues<Tier>().Select(t =>
@@ -30,8 +33,15 @@ public static class TierDashboard
             return new TierSlice(t, inTier.Count, rev, rows.Count == 0 ? 0 : (double)inTier.Count / rows.Count, total == 0 ? 0 : (double)(rev / total));
         }).ToList();
         var (points, headline) = Pareto(revenues);
-        return new TierDashboardData(rows.Count, total, "CNY", tiers, points, headline, rows.Count(r => r.Overridden));
+        var byIndustry = Breakdown(rows.GroupBy(r => r.Industry, r => (r.Tier, Revenue: r.AnnualContractValue)));
+        var byRegion = Breakdown(rows.GroupBy(r => r.Region, r => (r.Tier, Revenue: r.AnnualContractValue)));
+        return new TierDashboardData(rows.Count, total, "CNY", tiers, points, headline, rows.Count(r => r.Overridden), byIndustry, byRegion);
     }
+
+    /// <summary>Tier counts per group, the groups with the most revenue first.</summary>
+    private static List<TierBreakdown> Breakdown(IEnumerable<IGrouping<string, (Tier Tier, decimal Revenue)>> groups) => groups
+        .Select(g => new TierBreakdown(g.Key, Enum.GetValues<Tier>().Select(t => g.Count(x => x.Tier == t)).ToArray(), g.Sum(x => x.Revenue)))
+        .OrderByDescending(b => b.Revenue).ToList();
 
     /// <summary>The Pareto curve, thinned to at most 100 points, and the smallest head of accounts holding 80% of revenue.</summary>
     public static (IReadOnlyList<ParetoPoint> Points, ParetoHeadline? Headline) Pareto(IReadOnlyCollection<decimal> revenues)
