@@ -12,8 +12,8 @@ using Pharos.Platform.Identity;
 namespace Pharos.Seeding.Demo;
 
 /// <summary>
-/// A realistic Chinese customer book: ~600 accounts over ten industries and seven regions with a Pareto-distributed
-/// revenue (α≈1.16, the shape behind 二八原则), ~1,800 contacts with operations roles, account teams and staff.
+/// A realistic Chinese customer book: ~600 accounts over ten industries and seven regions with a long-tailed (log-normal)
+/// revenue (the shape behind 二八原则), ~1,750 contacts with operations roles, account teams and staff.
 /// Deterministic (fixed seed) so screenshots and tests see the same book.
 /// </summary>
 public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, TimeProvider time)
@@ -47,7 +47,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
             if (!names.Add(name)) continue;
             n++;
             var stage = Weighted(rng, [12, 22, 60, 6]) switch { 0 => LifecycleStage.Prospect, 1 => LifecycleStage.New, 2 => LifecycleStage.Mature, _ => LifecycleStage.Churned };
-            // Log-normal with σ = 1.7 (median ¥120k): the top fifth of accounts carries about 80% of revenue, as 二八原则 says.
+            // Log-normal with σ = 1.7 (median ¥120k): in the seeded book the top 15% of accounts carry 80% of revenue, the long tail 二八原则 describes.
             var acv = stage is LifecycleStage.Prospect or LifecycleStage.Churned ? 0m
                 : Math.Clamp(Math.Round((decimal)(120_000 * Math.Exp(1.7 * Gaussian(rng))) / 1000m) * 1000m, 10_000m, 80_000_000m);
             var chainy = industry is "零售" or "餐饮" or "医疗";
