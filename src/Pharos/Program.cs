@@ -8,6 +8,7 @@ using Pharos.Platform.Identity;
 using Pharos.Platform.Localization;
 using Pharos.Platform.Problems;
 using Pharos.Seeding;
+using Pharos.Service.Sla;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -57,6 +58,7 @@ var api = app.MapGroup("/api");
 api.MapIdentityApi();
 api.MapAuditLog();
 api.MapCustomers();
+api.MapSlaPreview();
 
 app.MapCultureSwitch();
 app.MapAccountEndpoints();

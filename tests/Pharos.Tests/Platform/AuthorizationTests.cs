@@ -42,6 +42,7 @@ public abstract class AuthorizationTests(DemoBook app)
         [Permissions.Export] = new(HttpMethod.Get, "/api/accounts/export?q=matrix-matches-nothing", null),
         [Permissions.UsersManage] = new(HttpMethod.Post, "/api/users", "{}"),
         [Permissions.AuditRead] = new(HttpMethod.Get, "/api/audit?pageSize=1", null),
+        [Permissions.ServiceAdmin] = new(HttpMethod.Post, "/api/service/sla/preview", "{}"),
     };
 
     /// <summary>Staff endpoints beyond the samples that a portal user or an anonymous caller must not reach either.</summary>

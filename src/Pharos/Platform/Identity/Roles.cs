@@ -31,6 +31,7 @@ public static class Permissions
     public const string Export = "customers.export";
     public const string UsersManage = "users.manage";
     public const string AuditRead = "audit.read";
+    public const string ServiceAdmin = "service.admin";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -43,6 +44,7 @@ public static class Permissions
         [Export] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Sales, Roles.Analyst],
         [UsersManage] = [Roles.Admin],
         [AuditRead] = [Roles.Admin, Roles.Operations],
+        [ServiceAdmin] = [Roles.Admin, Roles.Operations],
     };
 
     public static bool Allows(string role, string permission) =>
