@@ -245,6 +245,9 @@ TEXTS = {
 "Back to the start page": "返回首页",
 "Tiers by industry": "各行业客户等级",
 "Tiers by region": "各区域客户等级",
+"A calendar named '{0}' already exists.": "已存在名为“{0}”的日历。",
+"{0} SLA policies use this calendar; move them to another calendar first.": "有 {0} 条 SLA 策略使用此日历，请先改用其他日历。",
+"No SLA policy for {0} × {1}.": "没有 {0} × {1} 的 SLA 策略。",
 "、": "、",
 "; ": "；",
 # tier reasons (Labels.TierReason)

@@ -8,7 +8,7 @@ using Pharos.Platform.Identity;
 using Pharos.Platform.Localization;
 using Pharos.Platform.Problems;
 using Pharos.Seeding;
-using Pharos.Service.Sla;
+using Pharos.Service;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +26,7 @@ builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<ApiTokens>();
 builder.Services.AddScoped<StaffUsers>();
 builder.Services.AddCustomers(builder.Configuration);
+builder.Services.AddService();
 builder.Services.AddPharosSeeding();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 {
@@ -58,7 +59,7 @@ var api = app.MapGroup("/api");
 api.MapIdentityApi();
 api.MapAuditLog();
 api.MapCustomers();
-api.MapSlaPreview();
+api.MapService();
 
 app.MapCultureSwitch();
 app.MapAccountEndpoints();

@@ -41,7 +41,8 @@ public abstract class SlaPreviewTests(DemoBook app)
     }
 
     [DbTheory]
-    [InlineData("""{"targets":{"firstResponseMinutes":30},"start":"2026-11-24T09:00:00+08:00"}""", "calendar")]
+    [InlineData("""{"calendarId":"00000000-0000-0000-0000-000000000001","targets":{"firstResponseMinutes":30},"start":"2026-11-24T09:00:00+08:00"}""", "calendarId")]
+    [InlineData("""{"tier":"S","start":"2026-11-24T09:00:00+08:00"}""", "priority")]
     [InlineData("""{"calendar":{"timeZone":"Mars/Olympus","alwaysOpen":true},"targets":{"firstResponseMinutes":30},"start":"2026-11-24T09:00:00+08:00"}""", "timeZone")]
     [InlineData("""{"calendar":{"timeZone":"Asia/Shanghai"},"targets":{"firstResponseMinutes":30},"start":"2026-11-24T09:00:00+08:00"}""", "periods")]
     [InlineData("""{"calendar":{"alwaysOpen":true},"targets":{},"start":"2026-11-24T09:00:00+08:00"}""", "targets")]
@@ -52,6 +53,32 @@ public abstract class SlaPreviewTests(DemoBook app)
     {
         var ops = await app.ClientForRoleAsync(Roles.Operations);
         await (await ops.PostRawJsonAsync("/api/service/sla/preview", body)).ExpectProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
+    [DbFact]
+    public async Task Targets_come_from_the_policy_matrix_by_tier_priority_and_kind()
+    {
+        var ops = await app.ClientForRoleAsync(Roles.Operations);
+        // Demo matrix: S × urgent runs 7×24 with a 15-minute first response; a production problem (bug) gets 10.
+        var start = "\"start\":\"2026-11-28T10:00:00+08:00\"";
+        var any = await (await ops.PostRawJsonAsync("/api/service/sla/preview", "{\"tier\":\"S\",\"priority\":\"Urgent\"," + start + "}")).ReadAsync<SlaPreviewResult>();
+        var bug = await (await ops.PostRawJsonAsync("/api/service/sla/preview", "{\"tier\":\"S\",\"priority\":\"Urgent\",\"kind\":\"ProductionProblem\"," + start + "}")).ReadAsync<SlaPreviewResult>();
+        var low = await (await ops.PostRawJsonAsync("/api/service/sla/preview", "{\"tier\":\"C\",\"priority\":\"Low\"," + start + "}")).ReadAsync<SlaPreviewResult>();
+
+        Assert.Equal(DateTimeOffset.Parse("2026-11-28T10:15+08:00"), any.FirstResponseDue);
+        Assert.Equal(DateTimeOffset.Parse("2026-11-28T10:10+08:00"), bug.FirstResponseDue);
+        // C × low follows the working-day calendar: a Saturday ticket waits for Monday; 960 minutes = two working days.
+        Assert.Equal(DateTimeOffset.Parse("2026-12-01T18:00+08:00"), low.FirstResponseDue);
+    }
+
+    [DbFact]
+    public async Task Without_a_calendar_the_default_one_is_used()
+    {
+        var ops = await app.ClientForRoleAsync(Roles.Operations);
+        var result = await (await ops.PostRawJsonAsync("/api/service/sla/preview",
+            """{"targets":{"firstResponseMinutes":60},"start":"2026-11-27T17:55:00+08:00"}""")).ReadAsync<SlaPreviewResult>();
+        Assert.Equal(DateTimeOffset.Parse("2026-11-30T09:55+08:00"), result.FirstResponseDue);
+        Assert.Equal("Asia/Shanghai", result.TimeZone);
     }
 
     [DbFact]

@@ -84,6 +84,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
                 contacts++;
             }
         }
+        DemoService.Add(db, now);
         db.Audit(Actor.System, now, "Demo", Guid.Empty, "seeded", new { accounts = accounts.Count, contacts });
         await db.SaveChangesAsync(ct);
         await retier.RunAsync(Actor.System, ct);

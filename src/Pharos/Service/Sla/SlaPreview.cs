@@ -1,5 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Pharos.Customers.Public;
+using Pharos.Platform.Data;
 using Pharos.Platform.Identity;
+using Pharos.Service.Calendars;
+using Pharos.Service.Policies;
+using Pharos.Service.Public;
 using Pharos.Platform.Problems;
 
 namespace Pharos.Service.Sla;
@@ -10,7 +16,12 @@ public sealed record SlaTargets(
     [property: Range(1, 525_600)] int? NextResponseMinutes,
     [property: Range(1, 525_600)] int? ResolutionMinutes);
 
-public sealed record SlaPreviewRequest(BusinessCalendar? Calendar, SlaTargets? Targets, DateTimeOffset? Start, IReadOnlyList<Pause>? Pauses);
+/// <summary>
+/// Give the calendar inline or by <see cref="CalendarId"/> (else the policy's, else the default calendar), and the
+/// targets inline or by <see cref="Tier"/> + <see cref="Priority"/> (+ <see cref="Kind"/>) from the policy matrix.
+/// </summary>
+public sealed record SlaPreviewRequest(BusinessCalendar? Calendar, SlaTargets? Targets, DateTimeOffset? Start, IReadOnlyList<Pause>? Pauses,
+    Guid? CalendarId = null, Tier? Tier = null, TicketPriority? Priority = null, TicketKind? Kind = null);
 
 /// <summary>Due times in the calendar's own offset, so "09:55+08:00" reads as the agent's clock.</summary>
 public sealed record SlaPreviewResult(DateTimeOffset Start, DateTimeOffset? FirstResponseDue, DateTimeOffset? NextResponseDue, DateTimeOffset? ResolutionDue,
@@ -45,9 +56,30 @@ public static class SlaPreviewApi
             Due(targets.ResolutionMinutes), calendar.TimeZone, paused);
     }
 
+    /// <summary>Fills in a calendar and targets named by id or by tier × priority, so <see cref="Preview"/> stays pure.</summary>
+    private static async Task<SlaPreviewRequest> ResolveAsync(SlaPreviewRequest req, PharosDb db, SlaPolicies policies, CancellationToken ct)
+    {
+        var calendar = req.Calendar;
+        if (calendar is null && req.CalendarId is { } id)
+            calendar = await db.Set<ServiceCalendar>().AsNoTracking().Where(c => c.Id == id).Select(c => c.Calendar).FirstOrDefaultAsync(ct)
+                ?? throw RuleViolation.BadField("calendarId", "No calendar with this id.");
+        var targets = req.Targets;
+        if (targets is null && req.Tier is { } tier)
+        {
+            if (req.Priority is not { } priority) throw RuleViolation.BadField("priority", "Give the priority with the tier.");
+            var resolved = await policies.ResolveAsync(tier, priority, req.Kind, ct)
+                ?? throw RuleViolation.Format("tier", "No SLA policy for {0} × {1}.", tier, priority);
+            targets = new SlaTargets(resolved.Policy.FirstResponseMinutes, resolved.Policy.NextResponseMinutes, resolved.Policy.ResolutionMinutes);
+            calendar ??= resolved.Calendar;
+        }
+        calendar ??= await db.Set<ServiceCalendar>().AsNoTracking().Where(c => c.IsDefault).Select(c => c.Calendar).FirstOrDefaultAsync(ct);
+        return req with { Calendar = calendar, Targets = targets };
+    }
+
     public static RouteGroupBuilder MapSlaPreview(this RouteGroupBuilder api)
     {
-        api.MapPost("/service/sla/preview", (SlaPreviewRequest req) => TypedResults.Ok(Preview(req)))
+        api.MapPost("/service/sla/preview", async (SlaPreviewRequest req, PharosDb db, SlaPolicies policies, CancellationToken ct) =>
+                TypedResults.Ok(Preview(await ResolveAsync(req, db, policies, ct))))
             .RequireAuthorization(Permissions.ServiceAdmin)
             .WithTags("Service")
             .WithSummary("Every due time of a calendar and targets from a start, with optional pauses (waiting on the customer).");
