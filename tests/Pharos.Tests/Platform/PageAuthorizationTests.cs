@@ -19,6 +19,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/import"] = Permissions.Import,
         ["/admin/users"] = Permissions.UsersManage,
         ["/admin/audit"] = Permissions.AuditRead,
+        ["/service/levels"] = Permissions.CustomersRead,
         ["/profile"] = null,
     };
 
