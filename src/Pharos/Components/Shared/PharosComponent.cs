@@ -25,11 +25,7 @@ public abstract class PharosComponent : ComponentBase
 
     protected async Task<ClaimsPrincipal> UserAsync() => (await AuthState).User;
 
-    protected async Task<Actor> ActorAsync()
-    {
-        var u = await UserAsync();
-        return new Actor(Guid.TryParse(u.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null, u.Identity?.Name ?? "?");
-    }
+    protected async Task<Actor> ActorAsync() => Actor.From(await UserAsync());
 
     protected async Task<bool> CanAsync(string policy) => (await Authorization.AuthorizeAsync(await UserAsync(), policy)).Succeeded;
 
@@ -68,7 +64,7 @@ public abstract class PharosComponent : ComponentBase
         {
             Snackbar.Add(Text["Someone else changed this record. Reload and try again."], Severity.Error);
         }
-        catch (Exception e) when ((e as Microsoft.Data.Sqlite.SqliteException ?? e.InnerException as Microsoft.Data.Sqlite.SqliteException) is { SqliteErrorCode: 5 or 6 })
+        catch (Exception e) when (RuleViolationHandler.IsSqliteBusy(e))
         {
             Snackbar.Add(Text["The database is busy with a long write such as an import. Nothing was saved; try again shortly."], Severity.Warning);
         }

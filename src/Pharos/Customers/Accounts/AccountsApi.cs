@@ -71,16 +71,17 @@ public sealed record AccountListQuery(string? Q, string? Tier, string? Industry,
 {
     public AccountFilter ToFilter()
     {
-        Tier[]? tiers = null;
-        if (!string.IsNullOrWhiteSpace(Tier))
-        {
-            tiers = Tier.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(t => Enum.TryParse<Tier>(t, out var x) && Enum.IsDefined(x) && !int.TryParse(t, out _) ? x
-                    : throw RuleViolation.BadField("tier", $"Unknown tier '{t}'; use S, A, B or C."))
-                .ToArray();
-        }
+        var tiers = ParseTiers(Tier);
         if (PageSize is < 1 or > AccountQuery.MaxPageSize) throw RuleViolation.BadField("pageSize", $"Page size is between 1 and {AccountQuery.MaxPageSize}.");
         if (Page is < 1) throw RuleViolation.BadField("page", "Page numbers start at 1.");
         return new AccountFilter { Q = Q, Tier = tiers, Industry = Industry, Region = Region, Stage = Stage, OwnerId = OwnerId, Strategic = Strategic, Overridden = Overridden, Sort = Sort, Desc = Desc ?? true };
     }
+
+    /// <summary>"S,A" → [S, A]; null when empty; a 400 naming <c>tier</c> for anything else (numbers included).</summary>
+    public static Tier[]? ParseTiers(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null
+            : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(t => Enum.TryParse<Tier>(t, out var x) && Enum.IsDefined(x) && !int.TryParse(t, out _) ? x
+                    : throw RuleViolation.BadField("tier", $"Unknown tier '{t}'; use S, A, B or C."))
+                .ToArray();
 }

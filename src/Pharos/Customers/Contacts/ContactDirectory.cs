@@ -39,7 +39,7 @@ public static class ContactDirectory
     public static RouteGroupBuilder MapContactDirectory(this RouteGroupBuilder api)
     {
         api.MapGet("/contacts", async (string? q, ContactRole? role, string? tier, int? page, int? pageSize, PharosDb db, CancellationToken ct) =>
-                TypedResults.Ok(await PageAsync(db, q, role, new AccountListQuery(null, tier, null, null, null, null, null, null, null, null, null, null).ToFilter().Tier,
+                TypedResults.Ok(await PageAsync(db, q, role, AccountListQuery.ParseTiers(tier),
                     page ?? 1, pageSize ?? 50, ct)))
             .RequireAuthorization(Permissions.CustomersRead)
             .WithTags("Contacts")

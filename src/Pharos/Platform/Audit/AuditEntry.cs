@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -46,4 +47,9 @@ public static class AuditExtensions
 public sealed record Actor(Guid? UserId, string Name)
 {
     public static readonly Actor System = new(null, "system");
+
+    /// <summary>The signed-in user of a principal, or <see cref="System"/> when nobody is signed in.</summary>
+    public static Actor From(ClaimsPrincipal p) =>
+        p.Identity?.IsAuthenticated != true ? System
+            : new(Guid.TryParse(p.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var id) ? id : null, p.Identity.Name ?? "?");
 }

@@ -16,10 +16,5 @@ public sealed class CurrentUser(IHttpContextAccessor http, IServiceProvider serv
         catch (InvalidOperationException) { return new ClaimsPrincipal(); }
     }
 
-    public async Task<Actor> ActorAsync()
-    {
-        var p = await PrincipalAsync();
-        if (p.Identity?.IsAuthenticated != true) return Actor.System;
-        return new Actor(Guid.TryParse(p.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null, p.Identity.Name ?? "?");
-    }
+    public async Task<Actor> ActorAsync() => Actor.From(await PrincipalAsync());
 }

@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Pharos.Platform.Problems;
 
-internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed class RuleViolationHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     /// <summary>SQLite has one writer; when a long transaction holds it past the busy timeout, say so instead of a 500.</summary>
-    private static bool IsSqliteBusy(Exception e) =>
+    public static bool IsSqliteBusy(Exception e) =>
         (e as Microsoft.Data.Sqlite.SqliteException ?? e.InnerException as Microsoft.Data.Sqlite.SqliteException) is { SqliteErrorCode: 5 or 6 };
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
