@@ -24,15 +24,24 @@ public sealed record AccountDetail(
 
 public static class AccountDetailQuery
 {
+    /// <summary>An account's contacts, most important role first.</summary>
+    public static async Task<List<ContactRow>> ContactsOfAsync(PharosDb db, Guid accountId, CancellationToken ct) =>
+        // Roles are stored as words; order by their importance in memory (an account has tens of contacts, not thousands).
+        (await db.Set<Contact>().AsNoTracking().Where(c => c.AccountId == accountId)
+            .Select(c => new ContactRow(c.Id, c.Name, c.Title, c.Email, c.Phone, c.Role, c.IsPrimary)).ToListAsync(ct))
+            .OrderBy(c => c.Role).ThenByDescending(c => c.IsPrimary).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>The distinct industries and regions in the book, for filters and suggestions.</summary>
+    public static async Task<(List<string> Industries, List<string> Regions)> IndustriesAndRegionsAsync(PharosDb db, CancellationToken ct = default) =>
+        (await db.Set<Account>().Select(a => a.Industry).Distinct().OrderBy(x => x).ToListAsync(ct),
+         await db.Set<Account>().Select(a => a.Region).Distinct().OrderBy(x => x).ToListAsync(ct));
+
     public static async Task<AccountDetail?> LoadAsync(PharosDb db, Guid id, CancellationToken ct)
     {
         var a = await db.Set<Account>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return null;
         var owner = a.OwnerId is null ? null : await db.Users.Where(u => u.Id == a.OwnerId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
-        // Roles are stored as words; order by their importance in memory (an account has tens of contacts, not thousands).
-        var contacts = (await db.Set<Contact>().AsNoTracking().Where(c => c.AccountId == id)
-            .Select(c => new ContactRow(c.Id, c.Name, c.Title, c.Email, c.Phone, c.Role, c.IsPrimary)).ToListAsync(ct))
-            .OrderBy(c => c.Role).ThenByDescending(c => c.IsPrimary).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var contacts = await ContactsOfAsync(db, id, ct);
         var team = await (from m in db.Set<AccountTeamMember>().AsNoTracking()
                           join u in db.Users on m.UserId equals u.Id
                           where m.AccountId == id

@@ -14,8 +14,7 @@ public static class ContactsApi
         g.MapGet("/accounts/{accountId:guid}/contacts", async (Guid accountId, PharosDb db, CancellationToken ct) =>
             {
                 if (!await db.Set<Account>().AnyAsync(a => a.Id == accountId, ct)) return (IResult)AccountsApi.NotFoundProblem("Account");
-                var detail = await AccountDetailQuery.LoadAsync(db, accountId, ct);
-                return TypedResults.Ok(detail!.Contacts);
+                return TypedResults.Ok(await AccountDetailQuery.ContactsOfAsync(db, accountId, ct));
             })
             .RequireAuthorization(Permissions.CustomersRead);
 

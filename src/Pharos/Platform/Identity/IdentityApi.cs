@@ -102,15 +102,7 @@ public static class IdentityApi
 
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("/", async (string? q, UserKind? kind, PharosDb db, CancellationToken ct) =>
-            {
-                var query = db.Users.AsNoTracking();
-                if (kind is { } k) query = query.Where(u => u.Kind == k);
-                if (!string.IsNullOrWhiteSpace(q)) query = query.Where(u => u.DisplayName.Contains(q) || (u.Email != null && u.Email.Contains(q)));
-                var list = await query.OrderBy(u => u.DisplayName).Take(500).ToListAsync(ct);
-                var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(ct);
-                return TypedResults.Ok(list.Select(u => new UserRow(u.Id, u.Email, u.DisplayName, u.Kind,
-                    roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).ToList(), u.AccountId)));
-            })
+                TypedResults.Ok(await ListUsersAsync(db, q, kind, ct)))
             .RequireAuthorization(Permissions.CustomersRead);
         users.MapPost("/", async (CreateUserRequest req, StaffUsers staff, CurrentUser current) =>
             {
@@ -119,6 +111,19 @@ public static class IdentityApi
             })
             .RequireAuthorization(Permissions.UsersManage);
         return api;
+    }
+
+    /// <summary>Users with their roles, staff first, for the users API and the admin page.</summary>
+    public static async Task<List<UserRow>> ListUsersAsync(PharosDb db, string? q, UserKind? kind, CancellationToken ct = default)
+    {
+        var query = db.Users.AsNoTracking();
+        if (kind is { } k) query = query.Where(u => u.Kind == k);
+        if (!string.IsNullOrWhiteSpace(q)) query = query.Where(u => u.DisplayName.Contains(q) || (u.Email != null && u.Email.Contains(q)));
+        var list = await query.OrderBy(u => u.Kind).ThenBy(u => u.DisplayName).Take(500).ToListAsync(ct);
+        var ids = list.Select(u => u.Id).ToList();
+        var roles = (await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ids.Contains(ur.UserId) select new { ur.UserId, r.Name }).ToListAsync(ct))
+            .ToLookup(r => r.UserId, r => r.Name!);
+        return list.Select(u => new UserRow(u.Id, u.Email, u.DisplayName, u.Kind, roles[u.Id].ToList(), u.AccountId)).ToList();
     }
 
     internal static RuleViolation IdentityProblem(IdentityResult r)

@@ -56,6 +56,8 @@ public static class SlaPreviewApi
             Due(targets.ResolutionMinutes), calendar.TimeZone, paused);
     }
 
+    public static SlaTargets TargetsOf(SlaPolicy p) => new(p.FirstResponseMinutes, p.NextResponseMinutes, p.ResolutionMinutes);
+
     /// <summary>Fills in a calendar and targets named by id or by tier × priority, so <see cref="Preview"/> stays pure.</summary>
     private static async Task<SlaPreviewRequest> ResolveAsync(SlaPreviewRequest req, PharosDb db, SlaPolicies policies, CancellationToken ct)
     {
@@ -69,7 +71,7 @@ public static class SlaPreviewApi
             if (req.Priority is not { } priority) throw RuleViolation.BadField("priority", "Give the priority with the tier.");
             var resolved = await policies.ResolveAsync(tier, priority, req.Kind, ct)
                 ?? throw RuleViolation.Format("tier", "No SLA policy for {0} × {1}.", tier, priority);
-            targets = new SlaTargets(resolved.Policy.FirstResponseMinutes, resolved.Policy.NextResponseMinutes, resolved.Policy.ResolutionMinutes);
+            targets = TargetsOf(resolved.Policy);
             calendar ??= resolved.Calendar;
         }
         calendar ??= await db.Set<ServiceCalendar>().AsNoTracking().Where(c => c.IsDefault).Select(c => c.Calendar).FirstOrDefaultAsync(ct);
