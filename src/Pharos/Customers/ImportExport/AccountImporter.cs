@@ -283,20 +283,36 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
         return new Check(rows.Count, plan.Creates, plan.Updates, plan.Errors);
     }
 
+    /// <summary>
+    /// Stages 1,000 rows at a time and saves them (inside the caller's transaction), clearing the change tracker so a
+    /// 100k-row file does not pile up tracked entities, and reports the rows written so far.
+    /// </summary>
+    private async Task InChunksAsync<T>(IReadOnlyList<T> items, Func<int, Task> progress, Func<T[], Task> stage, CancellationToken ct)
+    {
+        var done = 0;
+        foreach (var chunk in items.Chunk(1000))
+        {
+            await stage(chunk);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            done += chunk.Length;
+            await progress(done);
+        }
+    }
+
     /// <summary>Writes a checked file in one transaction, reporting progress; anything that went wrong leaves the book untouched.</summary>
     internal async Task RunAsync(ImportJob job, Actor actor, Func<int, Task> progress, CancellationToken ct)
     {
         var path = PathOf(job.Id);
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var done = 0;
         if (job.Kind == ImportKind.Accounts)
         {
             var (rows, errors) = ParseAccounts(path);
             if (errors.Count > 0) throw new RuleViolation($"Row {errors[0].Row}: {errors[0].Reason}");
             var plan = await PlanAccountsAsync(rows, ct);
             if (plan.Errors.Count > 0) throw new RuleViolation($"Row {plan.Errors[0].Row}: {plan.Errors[0].Reason} (the book changed since the check)");
-            foreach (var chunk in rows.Chunk(1000))
+            await InChunksAsync(rows, progress, async chunk =>
             {
                 var ids = chunk.Where(r => plan.Targets.ContainsKey(r.Row)).Select(r => plan.Targets[r.Row]).ToList();
                 var tracked = await db.Set<Account>().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
@@ -318,11 +334,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
                         db.Add(a);
                     }
                 }
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
-                done += chunk.Length;
-                await progress(done);
-            }
+            }, ct);
             db.Audit(actor, now, "Import", job.Id, "accounts-imported", new { job.FileName, created = plan.Creates, updated = plan.Updates });
             await db.SaveChangesAsync(ct);
             await retier.RunAsync(actor, ct);
@@ -333,7 +345,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
             if (errors.Count > 0) throw new RuleViolation($"Row {errors[0].Row}: {errors[0].Reason}");
             var plan = await PlanContactsAsync(rows, ct);
             if (plan.Errors.Count > 0) throw new RuleViolation($"Row {plan.Errors[0].Row}: {plan.Errors[0].Reason} (the book changed since the check)");
-            foreach (var chunk in plan.Items.Chunk(1000))
+            await InChunksAsync(plan.Items, progress, async chunk =>
             {
                 var ids = chunk.Where(i => i.ContactId is not null).Select(i => i.ContactId!.Value).ToList();
                 var tracked = await db.Set<Contact>().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
@@ -347,11 +359,7 @@ public sealed class AccountImporter(PharosDb db, Retier retier, TimeProvider tim
                         db.Add(c);
                     }
                 }
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
-                done += chunk.Length;
-                await progress(done);
-            }
+            }, ct);
             db.Audit(actor, now, "Import", job.Id, "contacts-imported", new { job.FileName, created = plan.Creates, updated = plan.Updates });
             await db.SaveChangesAsync(ct);
         }
