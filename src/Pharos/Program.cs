@@ -6,6 +6,7 @@ using Pharos.Platform.Cli;
 using Pharos.Platform.Data;
 using Pharos.Platform.Identity;
 using Pharos.Platform.Localization;
+using Pharos.Platform.Notifications;
 using Pharos.Platform.Problems;
 using Pharos.Seeding;
 using Pharos.Service;
@@ -26,7 +27,8 @@ builder.Services.AddScoped<CurrentUser>();
 builder.Services.AddScoped<ApiTokens>();
 builder.Services.AddScoped<StaffUsers>();
 builder.Services.AddCustomers(builder.Configuration);
-builder.Services.AddService();
+builder.Services.AddService(builder.Configuration);
+builder.Services.AddPharosNotifications(builder.Configuration);
 builder.Services.AddPharosSeeding();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 {
@@ -44,6 +46,8 @@ if (cli) return await CliVerbs.RunAsync(app, args);
 await app.Services.GetRequiredService<StartupTasks>().RunAsync();
 
 app.UseExceptionHandler();
+// Uploaded files are served as what their row says they are, never as what a browser guesses.
+app.Use((ctx, next) => { ctx.Response.Headers.XContentTypeOptions = "nosniff"; return next(ctx); });
 app.UseStatusCodePages();
 app.UseRequestLocalization();
 app.UseAuthentication();
@@ -58,6 +62,7 @@ app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/open
 var api = app.MapGroup("/api");
 api.MapIdentityApi();
 api.MapAuditLog();
+api.MapNotifications();
 api.MapCustomers();
 api.MapService();
 

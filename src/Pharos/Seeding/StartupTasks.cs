@@ -49,6 +49,7 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
         {
             banner.Add($"Demo logins (DEMO ONLY, never use these passwords elsewhere), password for all: {DemoAccounts.Password}");
             banner.AddRange(DemoAccounts.Staff.Select(s => $"  {s.Email,-28} {s.Role,-16} {s.Name}"));
+            banner.AddRange(DemoAccounts.Portal.Select(s => $"  {s.Email,-28} {s.Role}   → /portal"));
         }
         lifetime.ApplicationStarted.Register(() =>
         {
@@ -81,6 +82,13 @@ public static class DemoAccounts
         ("sales3@pharos.demo", Roles.Sales, "孙浩"),
         ("pm@pharos.demo", Roles.ProductManager, "马超"),
         ("analyst@pharos.demo", Roles.Analyst, "朱琳"),
+    ];
+
+    /// <summary>Two contacts of one S-tier account who can sign in to the customer portal: its administrator (sees all the account's tickets) and a business user (sees their own).</summary>
+    public static readonly (string Email, string Role, string Name)[] Portal =
+    [
+        ("kehu@pharos.demo", "Portal · customer administrator", "客户管理员"),
+        ("yewu@pharos.demo", "Portal · business user", "客户业务用户"),
     ];
 }
 

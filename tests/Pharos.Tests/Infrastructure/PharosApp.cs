@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,7 @@ public abstract class PharosApp : IAsyncLifetime
             {
                 foreach (var (key, value) in Settings) b.UseSetting(key, value);
                 b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+                b.ConfigureTestServices(ConfigureServices);
             });
             try
             {
@@ -88,6 +90,9 @@ public abstract class PharosApp : IAsyncLifetime
     }
 
     public Task DisposeAsync() => DisposeAppAsync();
+
+    /// <summary>For fixtures that replace a service (a fake clock, say) in the app under test.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services) { }
 
     private async Task DisposeAppAsync()
     {
@@ -156,6 +161,21 @@ public abstract class PharosApp : IAsyncLifetime
             return s;
         });
         return (accountId, WithToken(secret));
+    }
+
+    /// <summary>A portal login for an existing contact (as staff create it), and a client holding a token of theirs.</summary>
+    public async Task<(Guid UserId, HttpClient Client)> PortalClientForContactAsync(Guid contactId)
+    {
+        var (userId, secret) = await InScopeAsync(async sp =>
+        {
+            var user = await sp.GetRequiredService<Pharos.Customers.Contacts.PortalLogins>().CreateAsync(contactId, TestPassword, Actor.System);
+            var db = sp.GetRequiredService<PharosDb>();
+            var (token, s) = ApiToken.Create(user.Id, "portal", DateTimeOffset.UtcNow);
+            db.Add(token);
+            await db.SaveChangesAsync();
+            return (user.Id, s);
+        });
+        return (userId, WithToken(secret));
     }
 
     public Task<HttpClient> AdminAsync() => ClientForRoleAsync(Roles.Admin);

@@ -43,6 +43,8 @@ public abstract class AuthorizationTests(DemoBook app)
         [Permissions.UsersManage] = new(HttpMethod.Post, "/api/users", "{}"),
         [Permissions.AuditRead] = new(HttpMethod.Get, "/api/audit?pageSize=1", null),
         [Permissions.ServiceAdmin] = new(HttpMethod.Post, "/api/service/sla/preview", "{}"),
+        [Permissions.TicketsRead] = new(HttpMethod.Get, "/api/tickets?pageSize=1", null),
+        [Permissions.TicketsWork] = new(HttpMethod.Post, "/api/tickets", "{}"),
     };
 
     /// <summary>Staff endpoints beyond the samples that a portal user or an anonymous caller must not reach either.</summary>
@@ -61,6 +63,13 @@ public abstract class AuthorizationTests(DemoBook app)
         new(HttpMethod.Get, $"/api/contacts/{Guid.Empty}", null),
         new(HttpMethod.Delete, $"/api/contacts/{Guid.Empty}", null),
         new(HttpMethod.Post, $"/api/accounts/{Guid.Empty}/team", """{"userId":null}"""),
+        new(HttpMethod.Get, $"/api/tickets/{Guid.Empty}", null),
+        new(HttpMethod.Patch, $"/api/tickets/{Guid.Empty}", "{}"),
+        new(HttpMethod.Post, $"/api/tickets/{Guid.Empty}/replies", """{"body":"x"}"""),
+        new(HttpMethod.Get, $"/api/tickets/{Guid.Empty}/attachments/{Guid.Empty}", null),
+        new(HttpMethod.Get, "/api/tickets/views", null),
+        new(HttpMethod.Get, "/api/service/groups", null),
+        new(HttpMethod.Post, "/api/service/groups", """{"name":"x"}"""),
     ];
 
     public static TheoryData<string, string> RolesAndPermissions()

@@ -20,6 +20,9 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/admin/users"] = Permissions.UsersManage,
         ["/admin/audit"] = Permissions.AuditRead,
         ["/service/levels"] = Permissions.CustomersRead,
+        ["/service/inbox"] = Permissions.TicketsRead,
+        ["/service/tickets/new"] = Permissions.TicketsWork,
+        [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,
     };
 

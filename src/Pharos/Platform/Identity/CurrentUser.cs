@@ -17,4 +17,12 @@ public sealed class CurrentUser(IHttpContextAccessor http, IServiceProvider serv
     }
 
     public async Task<Actor> ActorAsync() => Actor.From(await PrincipalAsync());
+
+    /// <summary>The name people see (林晓 rather than lin.xiao@…), for conversation entries and notices.</summary>
+    public async Task<string?> DisplayNameAsync()
+    {
+        if ((await ActorAsync()).UserId is not { } id) return null;
+        var db = services.GetRequiredService<Data.PharosDb>();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users.Where(u => u.Id == id).Select(u => u.DisplayName));
+    }
 }

@@ -32,6 +32,8 @@ public static class Permissions
     public const string UsersManage = "users.manage";
     public const string AuditRead = "audit.read";
     public const string ServiceAdmin = "service.admin";
+    public const string TicketsRead = "tickets.read";
+    public const string TicketsWork = "tickets.work";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -45,6 +47,8 @@ public static class Permissions
         [UsersManage] = [Roles.Admin],
         [AuditRead] = [Roles.Admin, Roles.Operations],
         [ServiceAdmin] = [Roles.Admin, Roles.Operations],
+        [TicketsRead] = Roles.Staff,
+        [TicketsWork] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Support],
     };
 
     public static bool Allows(string role, string permission) =>

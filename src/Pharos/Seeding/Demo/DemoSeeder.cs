@@ -16,7 +16,7 @@ namespace Pharos.Seeding.Demo;
 /// revenue (the shape behind 二八原则), ~1,750 contacts with operations roles, account teams and staff.
 /// Deterministic (fixed seed) so screenshots and tests see the same book.
 /// </summary>
-public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, TimeProvider time)
+public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, PortalLogins portalLogins, TimeProvider time)
 {
     public const int AccountCount = 600;
 
@@ -40,16 +40,16 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         var n = 0;
         while (accounts.Count < AccountCount)
         {
-            var (region, cities) = DemoWords.Regions[Weighted(rng, DemoWords.RegionWeights)];
+            var (region, cities) = DemoWords.Regions[rng.Weighted(DemoWords.RegionWeights)];
             var city = cities[rng.Next(cities.Length)];
             var (industry, suffixes) = DemoWords.Industries[rng.Next(DemoWords.Industries.Length)];
             var name = $"{city}{DemoWords.Brands[rng.Next(DemoWords.Brands.Length)]}{suffixes[rng.Next(suffixes.Length)]}有限公司";
             if (!names.Add(name)) continue;
             n++;
-            var stage = Weighted(rng, [12, 22, 60, 6]) switch { 0 => LifecycleStage.Prospect, 1 => LifecycleStage.New, 2 => LifecycleStage.Mature, _ => LifecycleStage.Churned };
+            var stage = rng.Weighted([12, 22, 60, 6]) switch { 0 => LifecycleStage.Prospect, 1 => LifecycleStage.New, 2 => LifecycleStage.Mature, _ => LifecycleStage.Churned };
             // Log-normal with σ = 1.7 (median ¥120k): in the seeded book the top 15% of accounts carry 80% of revenue, the long tail 二八原则 describes.
             var acv = stage is LifecycleStage.Prospect or LifecycleStage.Churned ? 0m
-                : Math.Clamp(Math.Round((decimal)(120_000 * Math.Exp(1.7 * Gaussian(rng))) / 1000m) * 1000m, 10_000m, 80_000_000m);
+                : Math.Clamp(Math.Round((decimal)(120_000 * Math.Exp(1.7 * rng.Gaussian())) / 1000m) * 1000m, 10_000m, 80_000_000m);
             var chainy = industry is "零售" or "餐饮" or "医疗";
             var branches = (int)Math.Round(Math.Exp(rng.NextDouble() * (chainy ? 6.5 : 3.5)));
             var influence = rng.NextDouble() switch { < 0.025 => Influence.IndustryLeader, < 0.12 => Influence.Regional, _ => Influence.None };
@@ -57,7 +57,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
             {
                 Name = name, ExternalId = $"CRM-{100000 + n * 7:D6}", Industry = industry, Region = region, City = city,
                 Employees = (int)Math.Round(20 * Math.Exp(rng.NextDouble() * 6)), BranchCount = branches, Stage = stage,
-                Channel = (LeadChannel)Weighted(rng, [30, 25, 15, 10, 15, 5]), AnnualContractValue = acv,
+                Channel = (LeadChannel)rng.Weighted([30, 25, 15, 10, 15, 5]), AnnualContractValue = acv,
                 IsStrategic = acv > 3_000_000m ? rng.NextDouble() < 0.4 : rng.NextDouble() < 0.02, Influence = influence,
                 IsReference = stage == LifecycleStage.Mature && rng.NextDouble() < 0.06,
                 OwnerId = owners[rng.Next(owners.Count)].Id,
@@ -69,7 +69,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         var contacts = 0;
         foreach (var a in accounts)
         {
-            var count = 2 + Weighted(rng, [35, 35, 20, 10]);
+            var count = 2 + rng.Weighted([35, 35, 20, 10]);
             for (var i = 0; i < count; i++)
             {
                 var role = i == 0 ? ContactRole.DecisionMaker : i == 1 ? ContactRole.Administrator : ContactRole.BusinessUser;
@@ -90,6 +90,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         await retier.RunAsync(Actor.System, ct);
 
         await AddTeamsAndOverridesAsync(accounts, staff, rng, ct);
+        await new DemoTickets(db, portalLogins, time).SeedAsync(staff, rng, ct);
     }
 
     private async Task AddTeamsAndOverridesAsync(List<Account> accounts, Dictionary<string, PharosUser> staff, Random rng, CancellationToken ct)
@@ -132,17 +133,4 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         await db.SaveChangesAsync(ct);
     }
 
-    private static double Gaussian(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
-    private static int Weighted(Random rng, int[] weights)
-    {
-        var x = rng.Next(weights.Sum());
-        for (var i = 0; i < weights.Length; i++)
-        {
-            if (x < weights[i]) return i;
-            x -= weights[i];
-        }
-        return weights.Length - 1;
-    }
 }

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Pharos.Service.Tickets;
+
+/// <summary>A team that works tickets ("一线支持", "技术支持"). Its lead hears of a breach before operations does.</summary>
+public sealed class SupportGroup
+{
+    public const int NameMax = 100;
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public Guid? LeadId { get; set; }
+}
+
+internal sealed class SupportGroupConfiguration : IEntityTypeConfiguration<SupportGroup>
+{
+    public void Configure(EntityTypeBuilder<SupportGroup> b)
+    {
+        b.Property(g => g.Name).HasMaxLength(SupportGroup.NameMax);
+        b.HasIndex(g => g.Name).IsUnique();
+    }
+}
