@@ -1,4 +1,5 @@
 using Pharos.Platform.Files;
+using Pharos.Service.Bugs;
 using Pharos.Service.Calendars;
 using Pharos.Service.Escalation;
 using Pharos.Service.Inbox;
@@ -18,6 +19,7 @@ public static class ServiceModule
         services.AddScoped<SlaPolicies>();
         services.AddScoped<TicketCommands>();
         services.AddScoped<SlaEscalation>();
+        services.AddScoped<BugWorkflow>();
         services.AddHostedService<SlaEscalationSchedule>();
         // Ticket files live under the data directory, never under wwwroot: they are served only through their ticket.
         services.AddSingleton(sp =>
@@ -30,5 +32,5 @@ public static class ServiceModule
     }
 
     public static RouteGroupBuilder MapService(this RouteGroupBuilder api) =>
-        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapPortal();
+        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapPortal();
 }

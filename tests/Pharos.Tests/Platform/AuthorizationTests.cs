@@ -70,6 +70,12 @@ public abstract class AuthorizationTests(DemoBook app)
         new(HttpMethod.Get, "/api/tickets/views", null),
         new(HttpMethod.Get, "/api/service/groups", null),
         new(HttpMethod.Post, "/api/service/groups", """{"name":"x"}"""),
+        new(HttpMethod.Get, $"/api/tickets/{Guid.Empty}/bug", null),
+        new(HttpMethod.Put, $"/api/tickets/{Guid.Empty}/bug/reproduction", "{}"),
+        new(HttpMethod.Post, $"/api/tickets/{Guid.Empty}/bug/handover", "{}"),
+        new(HttpMethod.Get, "/api/service/bug-categories", null),
+        new(HttpMethod.Post, "/api/service/bug-categories", """{"name":"x"}"""),
+        new(HttpMethod.Get, "/api/service/bug-report", null),
     ];
 
     public static TheoryData<string, string> RolesAndPermissions()

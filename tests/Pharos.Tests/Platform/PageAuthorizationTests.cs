@@ -21,6 +21,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/admin/audit"] = Permissions.AuditRead,
         ["/service/levels"] = Permissions.CustomersRead,
         ["/service/inbox"] = Permissions.TicketsRead,
+        ["/service/bugs"] = Permissions.TicketsRead,
         ["/service/tickets/new"] = Permissions.TicketsWork,
         [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,

@@ -16,7 +16,7 @@ namespace Pharos.Seeding.Demo;
 /// revenue (the shape behind 二八原则), ~1,750 contacts with operations roles, account teams and staff.
 /// Deterministic (fixed seed) so screenshots and tests see the same book.
 /// </summary>
-public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, PortalLogins portalLogins, TimeProvider time)
+public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, PortalLogins portalLogins, Pharos.Platform.Files.AttachmentStore files, TimeProvider time)
 {
     public const int AccountCount = 600;
 
@@ -90,7 +90,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
         await retier.RunAsync(Actor.System, ct);
 
         await AddTeamsAndOverridesAsync(accounts, staff, rng, ct);
-        await new DemoTickets(db, portalLogins, time).SeedAsync(staff, rng, ct);
+        await new DemoTickets(db, portalLogins, files, time).SeedAsync(staff, rng, ct);
     }
 
     private async Task AddTeamsAndOverridesAsync(List<Account> accounts, Dictionary<string, PharosUser> staff, Random rng, CancellationToken ct)

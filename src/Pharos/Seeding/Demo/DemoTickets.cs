@@ -5,6 +5,8 @@ using Pharos.Customers.Public;
 using Pharos.Platform.Audit;
 using Pharos.Platform.Data;
 using Pharos.Platform.Identity;
+using Pharos.Platform.Files;
+using Pharos.Service.Bugs;
 using Pharos.Service.Calendars;
 using Pharos.Service.Policies;
 using Pharos.Service.Public;
@@ -18,7 +20,7 @@ namespace Pharos.Seeding.Demo;
 /// responses were late), CSAT on most resolved ones, open tickets from on-track to breached, a major incident, and
 /// the go-live spike of one repeated operation question (DOMAIN.md §3).
 /// </summary>
-internal sealed class DemoTickets(PharosDb db, PortalLogins portalLogins, TimeProvider time)
+internal sealed class DemoTickets(PharosDb db, PortalLogins portalLogins, AttachmentStore files, TimeProvider time)
 {
     private static readonly Dictionary<TicketKind, (string Subject, string Body)[]> Texts = new()
     {
@@ -171,6 +173,68 @@ internal sealed class DemoTickets(PharosDb db, PortalLogins portalLogins, TimePr
         incident.IsMajorIncident = true;
         db.Add(new TicketEntry { TicketId = incident.Id, At = now.AddMinutes(-20), Type = EntryType.Event, AuthorName = "李娜", Field = "majorIncident", OldValue = "False", NewValue = "True" });
         db.Audit(Actor.System, now, "Demo", Guid.Empty, "seeded", new { tickets = number - 1000 });
+        await db.SaveChangesAsync(ct);
+        await AddBugsAsync(staff, rng, now, ct);
+    }
+
+    /// <summary>Production problems as the bug workflow leaves them: reproduced with a log, classified, handed over, mostly fixed.</summary>
+    private async Task AddBugsAsync(Dictionary<string, PharosUser> staff, Random rng, DateTimeOffset now, CancellationToken ct)
+    {
+        var tree = new (string Name, string[] Children)[]
+        {
+            ("订单", ["创建与修改", "列表与查询", "导出"]), ("库存", ["入库", "同步接口"]), ("财务", ["月结报表", "对账"]),
+            ("移动端", ["扫码", "闪退"]), ("账户与权限", ["登录", "权限"]),
+        };
+        var leaves = new Dictionary<string, BugCategory>();
+        foreach (var (name, children) in tree)
+        {
+            var parent = new BugCategory { Name = name };
+            db.Add(parent);
+            foreach (var child in children) db.Add(leaves[$"{name}/{child}"] = new BugCategory { Name = child, ParentId = parent.Id });
+        }
+        // Which leaf a subject belongs to, and the causes that keep coming back there.
+        var bySubject = new Dictionary<string, (string Leaf, RootCause[] Causes)>
+        {
+            ["订单列表页面加载超过 30 秒"] = ("订单/列表与查询", [RootCause.Infrastructure, RootCause.CodeDefect, RootCause.DataIssue]),
+            ["移动端扫码后闪退"] = ("移动端/闪退", [RootCause.CodeDefect, RootCause.CodeDefect, RootCause.ThirdParty]),
+            ["接口偶发返回 502"] = ("库存/同步接口", [RootCause.Infrastructure, RootCause.ThirdParty]),
+            ["月结报表金额与明细对不上"] = ("财务/月结报表", [RootCause.DataIssue, RootCause.CodeDefect, RootCause.Configuration]),
+            ["全部门店无法收银"] = ("订单/创建与修改", [RootCause.Infrastructure]),
+        };
+        var dev = staff["pm@pharos.demo"];
+        var tester = staff["analyst@pharos.demo"];
+        var problems = await db.Set<Ticket>().AsNoTracking().Where(t => t.Kind == TicketKind.ProductionProblem).OrderBy(t => t.Number)
+            .Select(t => new { t.Id, t.Subject, t.CreatedAt, t.Status, t.AssigneeId }).ToListAsync(ct);
+        foreach (var t in problems)
+        {
+            var (leaf, causes) = bySubject.GetValueOrDefault(t.Subject, ("订单/导出", [RootCause.Usability]));
+            var done = t.Status is TicketStatus.Resolved or TicketStatus.Closed;
+            var stage = done ? BugStage.Fixed : (BugStage)rng.Next(0, 4);
+            var at = t.CreatedAt.AddHours(2);
+            var bug = new BugReport { TicketId = t.Id, Stage = stage, UpdatedAt = at };
+            if (stage >= BugStage.Reproduced || rng.NextDouble() < 0.5)
+            {
+                (bug.Steps, bug.Environment, bug.Expected, bug.Actual) = ("第一步：登录门店账号；第二步：进入对应页面；第三步：执行操作。", "生产环境 v5.12，Chrome 128 / 安卓 14", "操作正常完成", t.Subject);
+                await using var log = new MemoryStream(System.Text.Encoding.UTF8.GetBytes($"{at:O} ERROR {t.Subject}\n  at Service.Handle()\n"));
+                var file = await files.SaveAsync("error.log", log, ct);
+                var entry = new TicketEntry { TicketId = t.Id, At = at, Type = EntryType.Note, AuthorId = t.AssigneeId, AuthorName = "黄丽", Body = "内部：已复现，日志见附件。" };
+                db.Add(entry);
+                db.Add(new TicketAttachment { TicketId = t.Id, EntryId = entry.Id, StoreKey = file.Key, FileName = file.FileName, ContentType = file.ContentType, Length = file.Length, Sha256 = file.Sha256, CreatedAt = at });
+                if (stage >= BugStage.Reproduced) bug.ReproducedAt = at;
+            }
+            if (stage >= BugStage.Classified)
+            {
+                (bug.CategoryId, bug.RootCause, bug.ClassifiedAt) = (leaves[leaf].Id, causes[rng.Next(causes.Length)], at.AddHours(1));
+                bug.RootCauseNote = bug.RootCause == RootCause.Infrastructure ? "网关连接池耗尽" : null;
+            }
+            if (stage >= BugStage.InDevelopment)
+            {
+                (bug.DevOwnerId, bug.TestOwnerId, bug.HandedOverAt) = (dev.Id, tester.Id, at.AddHours(2));
+                (bug.ExternalLink, bug.ExternalState) = ($"https://gitlab.example.cn/pharos/app/-/issues/{4000 + rng.Next(1000)}", stage == BugStage.Fixed ? "released" : "in progress");
+            }
+            if (stage == BugStage.Fixed) bug.FixedAt = at.AddDays(1);
+            db.Add(bug);
+        }
         await db.SaveChangesAsync(ct);
     }
 
