@@ -2,6 +2,7 @@ using Pharos.Platform.Files;
 using Pharos.Service.Bugs;
 using Pharos.Service.Calendars;
 using Pharos.Service.Escalation;
+using Pharos.Service.Faq;
 using Pharos.Service.Inbox;
 using Pharos.Service.Policies;
 using Pharos.Service.Portal;
@@ -32,5 +33,5 @@ public static class ServiceModule
     }
 
     public static RouteGroupBuilder MapService(this RouteGroupBuilder api) =>
-        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapPortal();
+        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapFaqClusters().MapPortal();
 }

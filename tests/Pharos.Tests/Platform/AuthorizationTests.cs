@@ -76,6 +76,10 @@ public abstract class AuthorizationTests(DemoBook app)
         new(HttpMethod.Get, "/api/service/bug-categories", null),
         new(HttpMethod.Post, "/api/service/bug-categories", """{"name":"x"}"""),
         new(HttpMethod.Get, "/api/service/bug-report", null),
+        new(HttpMethod.Get, "/api/service/faq-clusters", null),
+        new(HttpMethod.Post, "/api/service/faq-clusters/drafts", "{}"),
+        new(HttpMethod.Get, "/api/knowledge/drafts", null),
+        new(HttpMethod.Get, "/api/notifications", null),
     ];
 
     public static TheoryData<string, string> RolesAndPermissions()

@@ -22,6 +22,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/service/levels"] = Permissions.CustomersRead,
         ["/service/inbox"] = Permissions.TicketsRead,
         ["/service/bugs"] = Permissions.TicketsRead,
+        ["/knowledge/drafts"] = Permissions.TicketsRead,
         ["/service/tickets/new"] = Permissions.TicketsWork,
         [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,

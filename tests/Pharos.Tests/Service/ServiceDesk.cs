@@ -39,8 +39,11 @@ public abstract class ServiceDesk : PharosApp
     {
         services.RemoveAll<TimeProvider>();
         services.AddSingleton<TimeProvider>(Clock);
-        var watch = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(SlaEscalationSchedule));
-        services.Remove(watch);
+        // Background loops on PeriodicTimers would tick once per period on every Advance (a 5-second outbox loop fires
+        // half a million times over 30 fake days); the SLA watch is run by the tests, the others are not under test here.
+        Type[] loops = [typeof(SlaEscalationSchedule), typeof(Pharos.Customers.Tiering.TieringSchedule)];
+        foreach (var d in services.Where(d => d.ServiceType == typeof(IHostedService) && (loops.Contains(d.ImplementationType) || d.ImplementationFactory is not null)).ToList())
+            services.Remove(d);
     }
 
     public async Task<World> WorldAsync()
