@@ -5,6 +5,7 @@ using Pharos.Service.Escalation;
 using Pharos.Service.Inbox;
 using Pharos.Service.Policies;
 using Pharos.Service.Portal;
+using Pharos.Service.Reports;
 using Pharos.Service.Sla;
 using Pharos.Service.Tickets;
 
@@ -32,5 +33,5 @@ public static class ServiceModule
     }
 
     public static RouteGroupBuilder MapService(this RouteGroupBuilder api) =>
-        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapPortal();
+        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapPortal().MapServiceReports();
 }
