@@ -22,6 +22,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/service/levels"] = Permissions.CustomersRead,
         ["/service/inbox"] = Permissions.TicketsRead,
         ["/service/bugs"] = Permissions.TicketsRead,
+        ["/service/reports"] = Permissions.ServiceReports,
         ["/service/tickets/new"] = Permissions.TicketsWork,
         [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,
