@@ -6,6 +6,7 @@ using Pharos.Service.Faq;
 using Pharos.Service.Inbox;
 using Pharos.Service.Policies;
 using Pharos.Service.Portal;
+using Pharos.Service.Reports;
 using Pharos.Service.Sla;
 using Pharos.Service.Tickets;
 
@@ -33,5 +34,5 @@ public static class ServiceModule
     }
 
     public static RouteGroupBuilder MapService(this RouteGroupBuilder api) =>
-        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapFaqClusters().MapPortal();
+        api.MapServiceCalendars().MapSlaPolicies().MapSlaPreview().MapSupportGroups().MapSavedViews().MapTickets().MapBugs().MapFaqClusters().MapPortal().MapServiceReports();
 }

@@ -45,6 +45,7 @@ public abstract class AuthorizationTests(DemoBook app)
         [Permissions.ServiceAdmin] = new(HttpMethod.Post, "/api/service/sla/preview", "{}"),
         [Permissions.TicketsRead] = new(HttpMethod.Get, "/api/tickets?pageSize=1", null),
         [Permissions.TicketsWork] = new(HttpMethod.Post, "/api/tickets", "{}"),
+        [Permissions.ServiceReports] = new(HttpMethod.Get, "/api/service/reports?from=2026-01-05&to=2026-01-12", null),
     };
 
     /// <summary>Staff endpoints beyond the samples that a portal user or an anonymous caller must not reach either.</summary>
@@ -79,7 +80,7 @@ public abstract class AuthorizationTests(DemoBook app)
         new(HttpMethod.Get, "/api/service/faq-clusters", null),
         new(HttpMethod.Post, "/api/service/faq-clusters/drafts", "{}"),
         new(HttpMethod.Get, "/api/knowledge/drafts", null),
-        new(HttpMethod.Get, "/api/notifications", null),
+        new(HttpMethod.Get, "/api/service/reports/export?format=csv", null),
     ];
 
     public static TheoryData<string, string> RolesAndPermissions()

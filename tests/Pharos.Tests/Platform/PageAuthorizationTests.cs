@@ -23,6 +23,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/service/inbox"] = Permissions.TicketsRead,
         ["/service/bugs"] = Permissions.TicketsRead,
         ["/knowledge/drafts"] = Permissions.TicketsRead,
+        ["/service/reports"] = Permissions.ServiceReports,
         ["/service/tickets/new"] = Permissions.TicketsWork,
         [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,

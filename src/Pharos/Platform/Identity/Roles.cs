@@ -34,6 +34,7 @@ public static class Permissions
     public const string ServiceAdmin = "service.admin";
     public const string TicketsRead = "tickets.read";
     public const string TicketsWork = "tickets.work";
+    public const string ServiceReports = "service.reports";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -49,6 +50,7 @@ public static class Permissions
         [ServiceAdmin] = [Roles.Admin, Roles.Operations],
         [TicketsRead] = Roles.Staff,
         [TicketsWork] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Support],
+        [ServiceReports] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Support, Roles.ProductManager, Roles.Analyst],
     };
 
     public static bool Allows(string role, string permission) =>
