@@ -481,6 +481,9 @@ TEXTS = {
 "entity.BugCategory": ("Bug category", "问题分类"), "audit.bug-reproduction": ("bug reproduction saved", "保存问题复现"), "audit.bug-classified": ("bug classified", "问题分类"),
 "audit.bug-handed-over": ("bug handed to development", "转交研发"), "audit.bug-coordinated": ("bug coordination updated", "更新协调状态"),
 # FAQ clusters
+"Notifications": "通知",
+"No notifications.": "暂无通知。",
+"Mark all as read": "全部标为已读",
 "Repeated questions of the last {0} days": "最近 {0} 天的重复问题",
 "asked {0} times in {1} days": "{1} 天内被问了 {0} 次",
 "Hide tickets": "收起工单",

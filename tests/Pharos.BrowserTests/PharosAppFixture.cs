@@ -109,6 +109,10 @@ public sealed class PharosAppFixture : IAsyncLifetime
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
+    /// <summary>Waits until Blazor's circuit drives the page: before that, a click on a prerendered form posts it as plain HTML.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-test=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
     public async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var bytes = await page.ScreenshotAsync(new() { FullPage = true });

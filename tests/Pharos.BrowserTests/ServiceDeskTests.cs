@@ -21,6 +21,7 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         await app.SignInAsync(customer, "yewu@pharos.demo");
         await Expect(customer).ToHaveURLAsync(new Regex("/portal"));
         await customer.GotoAsync("/portal/tickets/new");
+        await PharosAppFixture.WaitInteractiveAsync(customer);
 
         // Sending an empty form shows the messages next to the fields and opens nothing.
         await customer.ClickAsync("[data-test=portal-submit]");
@@ -43,6 +44,7 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         var agent = await app.NewPageAsync();
         await app.SignInAsync(agent, "support@pharos.demo");
         await agent.GotoAsync($"/service/tickets/{ticketId}");
+        await PharosAppFixture.WaitInteractiveAsync(agent);
         await Expect(agent.Locator("[data-test=ticket-title]")).ToContainTextAsync(subject);
         await Expect(agent.Locator("[data-test=attachment]")).ToContainTextAsync("报错截图.png");
         // An internal note first: the customer must never see it.
@@ -59,6 +61,7 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         output.WriteLine(await app.ScreenshotAsync(agent, "agent-ticket-resolved"));
 
         await customer.ReloadAsync();
+        await PharosAppFixture.WaitInteractiveAsync(customer);
         await Expect(customer.Locator("[data-test=reply]").Last).ToContainTextAsync("刷新页面");
         await Expect(customer.Locator("strong", new() { HasText = "刷新页面" })).ToBeVisibleAsync(); // Markdown rendered
         await Expect(customer.Locator("[data-test=conversation]")).Not.ToContainTextAsync("已知问题");
@@ -69,6 +72,7 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         output.WriteLine(await app.ScreenshotAsync(customer, "portal-ticket-rated"));
 
         await agent.ReloadAsync();
+        await PharosAppFixture.WaitInteractiveAsync(agent);
         await Expect(agent.Locator("[data-test=csat]")).ToContainTextAsync("修得很快");
     }
 
@@ -78,6 +82,7 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         var page = await app.NewPageAsync();
         await app.SignInAsync(page, "support2@pharos.demo");
         await page.GotoAsync("/service/inbox");
+        await PharosAppFixture.WaitInteractiveAsync(page);
         await Expect(page.Locator("[data-test=ticket-link]").First).ToBeVisibleAsync();
         await Expect(page.Locator("[data-test=sla-chip]").First).ToHaveAttributeAsync("data-state", "Breached");
         output.WriteLine(await app.ScreenshotAsync(page, "inbox"));

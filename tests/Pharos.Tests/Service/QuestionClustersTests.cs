@@ -301,3 +301,21 @@ public sealed class QuestionClustersTests
         Assert.Empty(QuestionClusters.Find(asked, new ClusterOptions()));
     }
 }
+
+/// <summary>The demo promises a go-live spike of one question asked many ways; the clustering must show it as a large FAQ candidate.</summary>
+public sealed class DemoQuestionClusterTests
+{
+    [Fact]
+    public void The_demo_go_live_question_comes_out_as_a_large_cluster()
+    {
+        var at = new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero);
+        var questions = Pharos.Seeding.Demo.DemoTickets.ExportQuestion
+            .Select((q, i) => new Pharos.Service.Faq.Question(Guid.CreateVersion7(), q, q + " 我们下周就要上线了。", at.AddHours(i))).ToList();
+
+        var clusters = Pharos.Service.Faq.QuestionClusters.Find(questions);
+
+        // "Export a report" and "export it to Excel" may come out as two FAQs; the first must gather most of the wordings.
+        Assert.InRange(clusters.Count, 1, 2);
+        Assert.True(clusters[0].Count >= 6, string.Join(" || ", clusters.Select(c => string.Join(" | ", c.TicketIds.Select(id => questions.First(q => q.TicketId == id).Subject)))));
+    }
+}

@@ -33,7 +33,7 @@ internal sealed class DemoTickets(PharosDb db, PortalLogins portalLogins, Attach
     };
 
     /// <summary>The question everyone asks in the week of go-live, in the many ways people ask it.</summary>
-    private static readonly string[] ExportQuestion =
+    internal static readonly string[] ExportQuestion =
     [
         "怎么导出报表？", "报表导出按钮在哪里", "如何把月度报表导出成Excel", "导出报表的功能在哪", "销售报表怎么导出", "请问报表可以导出吗",
         "月报怎么导出为Excel文件", "如何导出门店销售报表", "报表导出成Excel的入口找不到", "想把报表导出来发给老板，怎么操作", "导出报表在哪个菜单",
@@ -209,7 +209,8 @@ internal sealed class DemoTickets(PharosDb db, PortalLogins portalLogins, Attach
         {
             var (leaf, causes) = bySubject.GetValueOrDefault(t.Subject, ("订单/导出", [RootCause.Usability]));
             var done = t.Status is TicketStatus.Resolved or TicketStatus.Closed;
-            var stage = done ? BugStage.Fixed : (BugStage)rng.Next(0, 4);
+            // An unanswered ticket is still being reproduced; one in conversation can be anywhere up to development.
+            var stage = done ? BugStage.Fixed : t.Status == TicketStatus.New ? BugStage.Reproducing : (BugStage)rng.Next(1, 4);
             var at = t.CreatedAt.AddHours(2);
             var bug = new BugReport { TicketId = t.Id, Stage = stage, UpdatedAt = at };
             if (stage >= BugStage.Reproduced || rng.NextDouble() < 0.5)
