@@ -481,6 +481,7 @@ TEXTS = {
 "entity.BugCategory": ("Bug category", "问题分类"), "audit.bug-reproduction": ("bug reproduction saved", "保存问题复现"), "audit.bug-classified": ("bug classified", "问题分类"),
 "audit.bug-handed-over": ("bug handed to development", "转交研发"), "audit.bug-coordinated": ("bug coordination updated", "更新协调状态"),
 # FAQ clusters
+"This ticket is closed: add an internal note, or open a new ticket for the customer.": "该工单已关闭：可以添加内部备注，或为客户新建工单。",
 "Edit targets (working minutes: first response / next response / resolution)": "编辑目标（工作分钟：首次响应 / 再次响应 / 解决）",
 "Leave all three empty to have no policy for that cell: its tickets get no targets.": "三项都留空表示该格没有策略：对应工单没有 SLA 目标。",
 "Saved. New tickets get these targets; open tickets keep the ones they were promised.": "已保存。新工单采用这些目标；已有工单保留当初承诺的目标。",

@@ -71,6 +71,9 @@ public abstract class TicketLifecycleTests(ServiceDesk app)
 
         var late = await (await w.A.Admin.ReplyAsync($"/api/portal/tickets/{t.Id}", "又不行了")).ExpectProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("closed", late.GetProperty("detail").GetString());
+        // Staff may annotate a closed ticket, not talk to the customer on it.
+        await (await w.Agent.ReplyAsync($"/api/tickets/{t.Id}", "已关闭工单的公开回复")).ExpectProblemAsync(HttpStatusCode.Conflict);
+        await (await w.Agent.ReplyAsync($"/api/tickets/{t.Id}", "内部：客户又来问了，已引导新建工单", @internal: true)).ExpectAsync(HttpStatusCode.OK);
     }
 
     [DbFact]

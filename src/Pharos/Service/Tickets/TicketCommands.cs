@@ -88,6 +88,9 @@ public sealed class TicketCommands(PharosDb db, SlaPolicies policies, TimeProvid
         }
         if (input.Status == TicketStatus.Closed && ticket.Status != TicketStatus.Resolved)
             throw RuleViolation.BadField("status", "Resolve a ticket before closing it.");
+        // A closed ticket is the record of what was promised and done; staff may still annotate it, not reopen the conversation.
+        if (!author.IsCustomer && ticket.Status == TicketStatus.Closed && (!input.Internal || input.Status is not null))
+            throw new RuleViolation("This ticket is closed: add an internal note, or open a new ticket for the customer.");
 
         var stored = await StoreAsync(uploads, ct);
         try
