@@ -487,6 +487,7 @@ TEXTS = {
 "Saved. New tickets get these targets; open tickets keep the ones they were promised.": "已保存。新工单采用这些目标；已有工单保留当初承诺的目标。",
 "Response and resolution targets by tier and priority, counted in working time on each policy's calendar. A ticket keeps the targets of the policy in force when it was opened.": "按客户等级和优先级设定的响应与解决目标，按各策略的工作日历计算工作时间。工单保留其创建时生效的目标。",
 "New calendar": "新建工作日历",
+"Tickets": "工单",
 "closed": "休息",
 "Edit calendar": "编辑工作日历",
 "Name": "名称",
