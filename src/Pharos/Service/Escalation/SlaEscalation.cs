@@ -46,7 +46,7 @@ public sealed class SlaEscalation(PharosDb db, Notifier notifier, TimeProvider t
                 t.WarnedDueAt = deadline;
                 t.SlaMissed = true;
                 t.EscalationLevel = 2;
-                var lead = t.GroupId is { } g ? await db.Set<SupportGroup>().Where(x => x.Id == g).Select(x => x.LeadId).FirstOrDefaultAsync(ct) : null;
+                var lead = await SupportGroupLeads.LeadOfAsync(db, t.GroupId, ct);
                 var to = new List<Guid>();
                 if (t.AssigneeId is { } a) to.Add(a);
                 if (lead is { } l) to.Add(l);
@@ -79,7 +79,7 @@ public sealed class SlaEscalation(PharosDb db, Notifier notifier, TimeProvider t
     private async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket t, CancellationToken ct)
     {
         if (t.AssigneeId is { } a) return [a];
-        var lead = t.GroupId is { } g ? await db.Set<SupportGroup>().Where(x => x.Id == g).Select(x => x.LeadId).FirstOrDefaultAsync(ct) : null;
+        var lead = await SupportGroupLeads.LeadOfAsync(db, t.GroupId, ct);
         return lead is { } l ? [l] : await ManagersAsync(ct);
     }
 

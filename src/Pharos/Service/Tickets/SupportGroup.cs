@@ -12,6 +12,12 @@ public sealed class SupportGroup
     public Guid? LeadId { get; set; }
 }
 
+internal static class SupportGroupLeads
+{
+    public static async Task<Guid?> LeadOfAsync(Pharos.Platform.Data.PharosDb db, Guid? groupId, CancellationToken ct) =>
+        groupId is { } g ? await db.Set<SupportGroup>().Where(x => x.Id == g).Select(x => x.LeadId).FirstOrDefaultAsync(ct) : null;
+}
+
 internal sealed class SupportGroupConfiguration : IEntityTypeConfiguration<SupportGroup>
 {
     public void Configure(EntityTypeBuilder<SupportGroup> b)

@@ -244,7 +244,7 @@ public sealed class TicketCommands(PharosDb db, SlaPolicies policies, TimeProvid
     internal async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket ticket, CancellationToken ct)
     {
         if (ticket.AssigneeId is { } a) return [a];
-        var lead = ticket.GroupId is { } g ? await db.Set<SupportGroup>().Where(x => x.Id == g).Select(x => x.LeadId).FirstOrDefaultAsync(ct) : null;
+        var lead = await SupportGroupLeads.LeadOfAsync(db, ticket.GroupId, ct);
         return lead is { } l ? [l] : [];
     }
 
