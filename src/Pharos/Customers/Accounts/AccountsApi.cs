@@ -21,7 +21,7 @@ public static class AccountsApi
             .WithSummary("Lists accounts: search, filter, sort and page.");
 
         g.MapGet("/{id:guid}", async Task<Results<Ok<AccountDetail>, ProblemHttpResult>> (Guid id, PharosDb db, CancellationToken ct) =>
-                await AccountDetailQuery.LoadAsync(db, id, ct) is { } d ? TypedResults.Ok(d) : NotFoundProblem("Account"))
+                await AccountDetailQuery.LoadAsync(db, id, ct) is { } d ? TypedResults.Ok(d) : ProblemResults.NotFound("Account"))
             .RequireAuthorization(Permissions.CustomersRead);
 
         g.MapPost("/", async (AccountInput input, AccountCommands commands, CurrentUser user, PharosDb db, CancellationToken ct) =>
@@ -60,10 +60,6 @@ public static class AccountsApi
 
         return api;
     }
-
-    /// <summary>The same 404 as a thrown Platform.Problems.NotFound: application/problem+json (NotFound&lt;ProblemDetails&gt; wrote plain application/json).</summary>
-    internal static ProblemHttpResult NotFoundProblem(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"{what} was not found.");
 }
 
 public sealed record AccountListQuery(string? Q, string? Tier, string? Industry, string? Region, LifecycleStage? Stage, Guid? OwnerId,

@@ -1,3 +1,4 @@
+using Pharos.Platform.Problems;
 using Microsoft.EntityFrameworkCore;
 using Pharos.Customers.Accounts;
 using Pharos.Platform.Data;
@@ -13,7 +14,7 @@ public static class ContactsApi
 
         g.MapGet("/accounts/{accountId:guid}/contacts", async (Guid accountId, PharosDb db, CancellationToken ct) =>
             {
-                if (!await db.Set<Account>().AnyAsync(a => a.Id == accountId, ct)) return (IResult)AccountsApi.NotFoundProblem("Account");
+                if (!await db.Set<Account>().AnyAsync(a => a.Id == accountId, ct)) return (IResult)ProblemResults.NotFound("Account");
                 return TypedResults.Ok(await AccountDetailQuery.ContactsOfAsync(db, accountId, ct));
             })
             .RequireAuthorization(Permissions.CustomersRead);
@@ -27,7 +28,7 @@ public static class ContactsApi
 
         g.MapGet("/contacts/{id:guid}", async (Guid id, PharosDb db, CancellationToken ct) =>
                 await db.Set<Contact>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } c
-                    ? (IResult)TypedResults.Ok(ToRow(c)) : AccountsApi.NotFoundProblem("Contact"))
+                    ? (IResult)TypedResults.Ok(ToRow(c)) : ProblemResults.NotFound("Contact"))
             .RequireAuthorization(Permissions.CustomersRead);
 
         g.MapPut("/contacts/{id:guid}", async (Guid id, ContactInput input, ContactCommands commands, CurrentUser user, CancellationToken ct) =>

@@ -63,7 +63,7 @@ public static class ImportExportApi
 
         g.MapGet("/{id:guid}", async (Guid id, PharosDb db, ImportJobs jobs, CancellationToken ct) =>
                 await db.Set<ImportJob>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) is { } j
-                    ? (IResult)TypedResults.Ok(jobs.WithProgress(ImportReport.Of(j))) : AccountsApi.NotFoundProblem("Import"))
+                    ? (IResult)TypedResults.Ok(jobs.WithProgress(ImportReport.Of(j))) : ProblemResults.NotFound("Import"))
             .RequireAuthorization(Permissions.Import)
             .WithSummary("The check report and, once confirmed, the progress of an import.");
 

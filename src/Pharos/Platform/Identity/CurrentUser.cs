@@ -18,11 +18,13 @@ public sealed class CurrentUser(IHttpContextAccessor http, IServiceProvider serv
 
     public async Task<Actor> ActorAsync() => Actor.From(await PrincipalAsync());
 
-    /// <summary>The name people see (林晓 rather than lin.xiao@…), for conversation entries and notices.</summary>
-    public async Task<string?> DisplayNameAsync()
+    /// <summary>The actor under the name people see (林晓 rather than lin.xiao@…), for conversation entries, drafts and notices.</summary>
+    public async Task<Actor> NamedActorAsync()
     {
-        if ((await ActorAsync()).UserId is not { } id) return null;
+        var actor = await ActorAsync();
+        if (actor.UserId is not { } id) return actor;
         var db = services.GetRequiredService<Data.PharosDb>();
-        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users.Where(u => u.Id == id).Select(u => u.DisplayName));
+        var name = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Users.Where(u => u.Id == id).Select(u => u.DisplayName));
+        return string.IsNullOrEmpty(name) ? actor : actor with { Name = name };
     }
 }

@@ -76,12 +76,9 @@ public sealed class SlaEscalation(PharosDb db, Notifier notifier, TimeProvider t
         return new EscalationRun(warned, breached, escalated, stale.Count);
     }
 
-    private async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket t, CancellationToken ct)
-    {
-        if (t.AssigneeId is { } a) return [a];
-        var lead = await SupportGroupLeads.LeadOfAsync(db, t.GroupId, ct);
-        return lead is { } l ? [l] : await ManagersAsync(ct);
-    }
+    /// <summary>Whoever answers for the ticket; when nobody does, operations managers hear of it rather than nobody.</summary>
+    private async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket t, CancellationToken ct) =>
+        await SupportGroupLeads.ResponsibleAsync(db, t, ct) is { } who ? [who] : await ManagersAsync(ct);
 
     private async Task<List<Guid>> ManagersAsync(CancellationToken ct) =>
         await (from ur in db.UserRoles

@@ -95,8 +95,7 @@ public static class FaqClustersApi
             .WithSummary("Operation questions of the last days grouped by similarity (Chinese word segmentation, TF-IDF): the candidates for a FAQ entry.");
         g.MapPost("/drafts", async (FaqDraftInput input, PharosDb db, CurrentUser user, TimeProvider time, CancellationToken ct) =>
             {
-                var actor = await user.ActorAsync();
-                var id = await DraftAsync(db, input, actor with { Name = await user.DisplayNameAsync() ?? actor.Name }, time.GetUtcNow(), ct);
+                var id = await DraftAsync(db, input, await user.NamedActorAsync(), time.GetUtcNow(), ct);
                 return TypedResults.Created($"/api/knowledge/drafts/{id}", new { id });
             })
             .RequireAuthorization(Permissions.TicketsWork)

@@ -16,6 +16,10 @@ internal static class SupportGroupLeads
 {
     public static async Task<Guid?> LeadOfAsync(Pharos.Platform.Data.PharosDb db, Guid? groupId, CancellationToken ct) =>
         groupId is { } g ? await db.Set<SupportGroup>().Where(x => x.Id == g).Select(x => x.LeadId).FirstOrDefaultAsync(ct) : null;
+
+    /// <summary>Who answers for a ticket: its assignee, else its group's lead; null when neither is set.</summary>
+    public static async Task<Guid?> ResponsibleAsync(Pharos.Platform.Data.PharosDb db, Ticket ticket, CancellationToken ct) =>
+        ticket.AssigneeId ?? await LeadOfAsync(db, ticket.GroupId, ct);
 }
 
 internal sealed class SupportGroupConfiguration : IEntityTypeConfiguration<SupportGroup>

@@ -196,7 +196,7 @@ public sealed class TicketCommands(PharosDb db, SlaPolicies policies, TimeProvid
             }
         }
         if (repolicy) await ApplyPolicyAsync(ticket, ct);
-        await RecomputeAsync(ticket, ct);
+        else await RecomputeAsync(ticket, ct);
         ticket.UpdatedAt = now;
         ticket.Version++;
         db.Audit(new Actor(author.UserId, author.Name), now, "Ticket", ticket.Id, "changed", change);
@@ -229,7 +229,7 @@ public sealed class TicketCommands(PharosDb db, SlaPolicies policies, TimeProvid
         var resolved = await policies.ResolveAsync(ticket.Tier, ticket.Priority, ticket.Kind, ct);
         if (resolved is { Policy: var p }) ticket.SetTargets(p.CalendarId, p.FirstResponseMinutes, p.NextResponseMinutes, p.ResolutionMinutes);
         else ticket.SetTargets(null, null, null, null);
-        await RecomputeAsync(ticket, ct);
+        ticket.RecomputeSla(resolved?.Calendar);
     }
 
     private async Task RecomputeAsync(Ticket ticket, CancellationToken ct)
@@ -240,13 +240,8 @@ public sealed class TicketCommands(PharosDb db, SlaPolicies policies, TimeProvid
         ticket.RecomputeSla(calendar);
     }
 
-    /// <summary>Who answers for a ticket: its assignee, else its group's lead.</summary>
-    internal async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket ticket, CancellationToken ct)
-    {
-        if (ticket.AssigneeId is { } a) return [a];
-        var lead = await SupportGroupLeads.LeadOfAsync(db, ticket.GroupId, ct);
-        return lead is { } l ? [l] : [];
-    }
+    private async Task<IReadOnlyList<Guid>> ResponsibleAsync(Ticket ticket, CancellationToken ct) =>
+        await SupportGroupLeads.ResponsibleAsync(db, ticket, ct) is { } who ? [who] : [];
 
     private async Task CheckPeopleAsync(Guid? assigneeId, Guid? groupId, CancellationToken ct)
     {

@@ -13,7 +13,8 @@ public sealed record EntryView(Guid Id, DateTimeOffset At, EntryType Type, strin
 public sealed record TicketDetail(Guid Id, int Number, string Subject, TicketKind Kind, TicketStatus Status, TicketPriority Priority, Tier Tier,
     Guid AccountId, string AccountName, Guid? ContactId, string? ContactName, Guid? RequesterUserId, Guid? AssigneeId, string? AssigneeName,
     Guid? GroupId, string? GroupName, bool IsMajorIncident, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    SlaState Sla, DateTimeOffset? NextDueAt, IReadOnlyList<SlaTarget> Targets, int? CsatScore, string? CsatComment, IReadOnlyList<EntryView> Entries, uint Version);
+    SlaState Sla, DateTimeOffset? NextDueAt, IReadOnlyList<SlaTarget> Targets, int? CsatScore, string? CsatComment, IReadOnlyList<EntryView> Entries, uint Version,
+    string TimeZone);
 
 public static class TicketDetailQuery
 {
@@ -31,6 +32,9 @@ public static class TicketDetailQuery
         var visible = entries.Select(e => e.Id).ToHashSet();
         var files = (await db.Set<TicketAttachment>().AsNoTracking().Where(x => x.TicketId == id).ToListAsync(ct))
             .Where(x => visible.Contains(x.EntryId)).ToLookup(x => x.EntryId);
+        // Times read on the ticket's own calendar clock; a ticket without a policy reads on the default calendar's.
+        var calendar = await db.Set<Calendars.ServiceCalendar>().AsNoTracking().Where(c => c.Id == t.CalendarId || (t.CalendarId == null && c.IsDefault))
+            .Select(c => c.Calendar).FirstOrDefaultAsync(ct);
         var targets = new List<SlaTarget>();
         if (t.FirstResponseTarget is { } fr) targets.Add(new("firstResponse", fr, t.FirstResponseDueAt, t.FirstRespondedAt, t.FirstResponseMet));
         if (t.NextResponseTarget is { } nr) targets.Add(new("nextResponse", nr, t.NextResponseDueAt, null, t.NextResponseStartedAt is null ? t.NextResponseMet : null));
@@ -39,6 +43,7 @@ public static class TicketDetailQuery
             t.AssigneeId, assignee, t.GroupId, forCustomer ? null : group, t.IsMajorIncident, [.. t.Tags.Select(x => x.Tag).Order(StringComparer.Ordinal)],
             t.CreatedAt, t.UpdatedAt, t.StateAt(now, warnBefore), t.NextDueAt, targets, t.CsatScore, t.CsatComment,
             [.. entries.Select(e => new EntryView(e.Id, e.At, e.Type, e.AuthorName, e.FromCustomer, e.Body, e.Field, e.OldValue, e.NewValue,
-                [.. files[e.Id].Select(f => new AttachmentView(f.Id, f.FileName, f.ContentType, f.Length))]))], t.Version);
+                [.. files[e.Id].Select(f => new AttachmentView(f.Id, f.FileName, f.ContentType, f.Length))]))], t.Version,
+            calendar?.TimeZone ?? "Asia/Shanghai");
     }
 }

@@ -43,7 +43,7 @@ public static class TicketsApi
             .WithSummary("The inbox: filter by kind, status, priority, tier, assignee, group, account, SLA state, tag; sorted by the next SLA deadline by default.");
 
         g.MapGet("/{id:guid}", async Task<Results<Ok<TicketDetail>, ProblemHttpResult>> (Guid id, PharosDb db, TimeProvider time, IOptions<ServiceOptions> o, CancellationToken ct) =>
-                await TicketDetailQuery.LoadAsync(db, id, forCustomer: false, time.GetUtcNow(), o.Value.WarnBefore, ct) is { } d ? TypedResults.Ok(d) : NotFoundProblem())
+                await TicketDetailQuery.LoadAsync(db, id, forCustomer: false, time.GetUtcNow(), o.Value.WarnBefore, ct) is { } d ? TypedResults.Ok(d) : ProblemResults.NotFound("Ticket"))
             .RequireAuthorization(Permissions.TicketsRead);
 
         g.MapPost("/", async (HttpRequest request, TicketCommands commands, CurrentUser user, PharosDb db, TimeProvider time, IOptions<ServiceOptions> o, CancellationToken ct) =>
@@ -83,8 +83,8 @@ public static class TicketsApi
 
     internal static async Task<Author> StaffAsync(CurrentUser user)
     {
-        var actor = await user.ActorAsync();
-        return new Author(actor.UserId, await user.DisplayNameAsync() ?? actor.Name, IsCustomer: false);
+        var actor = await user.NamedActorAsync();
+        return new Author(actor.UserId, actor.Name, IsCustomer: false);
     }
 
     /// <summary>Serves a file only through its ticket, as a download (never rendered inline, never sniffed).</summary>
@@ -94,10 +94,7 @@ public static class TicketsApi
                           join e in db.Set<TicketEntry>() on a.EntryId equals e.Id
                           where a.Id == attachmentId && a.TicketId == ticketId
                           select new { a.StoreKey, a.FileName, a.ContentType, e.Type }).FirstOrDefaultAsync(ct);
-        if (file is null || (forCustomer && file.Type != EntryType.Reply)) return NotFoundProblem("Attachment");
+        if (file is null || (forCustomer && file.Type != EntryType.Reply)) return ProblemResults.NotFound("Attachment");
         return TypedResults.File(store.OpenRead(file.StoreKey), file.ContentType, file.FileName);
     }
-
-    internal static ProblemHttpResult NotFoundProblem(string what = "Ticket") =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.", detail: $"{what} was not found.");
 }
