@@ -1,0 +1,133 @@
+using System.Text;
+
+namespace Pharos.Analytics.Store;
+
+/// <summary>The few places where DuckDB and PostgreSQL spell the same thing differently.</summary>
+internal abstract class SqlDialect
+{
+    /// <summary>A bound parameter's placeholder; the value goes into <paramref name="ps"/>.</summary>
+    public abstract string Param(List<KeyValuePair<string, object?>> ps, object? value);
+    /// <summary>A top-level property of a JSON column as text (null when absent).</summary>
+    public abstract string JsonText(string column, string property, List<KeyValuePair<string, object?>> ps);
+    /// <summary>The property as a number when it is a JSON number, else null.</summary>
+    public abstract string JsonNumber(string column, string property, List<KeyValuePair<string, object?>> ps);
+    /// <summary>A nested path of fixed (trusted) keys as text.</summary>
+    public abstract string JsonPath(string column, params string[] keys);
+    public abstract string EpochMicros(string column);
+    /// <summary>Per key, the value of the latest row: <c>SELECT key, value FROM rows</c> with the newest <paramref name="order"/> winning.</summary>
+    public abstract string LatestPerKey(string keyExpr, string valueExpr, string order, string from, string where);
+    public abstract string Contains(string haystack, string needleParam);
+    public abstract string Table { get; }
+    public abstract string AccountsTable { get; }
+}
+
+/// <summary>
+/// Builds the one SELECT behind every analysis. Person identity and account membership are resolved here, at read
+/// time, so events that arrived before their identify/group call (or before the account existed) still count.
+/// </summary>
+internal static class ScanSql
+{
+    private const string Visible = "('track','page','screen')";
+
+    public static (string Sql, List<KeyValuePair<string, object?>> Params) Build(SqlDialect d, EventScan scan)
+    {
+        if (scan.Matchers.Count is 0 or > EventScan.MaxMatchers)
+            throw new ArgumentException($"A scan needs 1 to {EventScan.MaxMatchers} matchers.", nameof(scan));
+        var ps = new List<KeyValuePair<string, object?>>();
+        var t = d.Table;
+        var idmap = d.LatestPerKey("coalesce(previous_id, anonymous_id)", "user_id", "ts", t,
+            "type IN ('identify','alias') AND user_id IS NOT NULL AND coalesce(previous_id, anonymous_id) IS NOT NULL");
+        var sb = new StringBuilder();
+        sb.Append("WITH idmap AS (").Append(idmap).Append(')');
+        {
+            // A user's account is the latest group call's; an event that names its group itself keeps that one.
+            var membership = d.LatestPerKey("coalesce(g.user_id, im.v, g.anonymous_id)", "g.group_id", "g.ts",
+                $"{t} g LEFT JOIN idmap im ON g.user_id IS NULL AND im.k = g.anonymous_id", "g.type = 'group' AND g.group_id IS NOT NULL");
+            sb.Append(", membership AS (").Append(membership).Append(')');
+        }
+        var from = d.Param(ps, scan.From.UtcDateTime);
+        var to = d.Param(ps, scan.To.UtcDateTime);
+        sb.Append(", e AS (SELECT ev.*, coalesce(ev.user_id, im.v, ev.anonymous_id) AS person FROM ").Append(t)
+          .Append(" ev LEFT JOIN idmap im ON ev.user_id IS NULL AND im.k = ev.anonymous_id WHERE ev.ts >= ").Append(from)
+          .Append(" AND ev.ts < ").Append(to).Append(" AND ev.type IN ").Append(Visible).Append(')');
+
+        var mask = new StringBuilder();
+        for (var i = 0; i < scan.Matchers.Count; i++)
+        {
+            if (i > 0) mask.Append(" + ");
+            mask.Append("(CASE WHEN ").Append(Matcher(d, ps, scan.Matchers[i])).Append(" THEN ").Append(1 << i).Append(" ELSE 0 END)");
+        }
+        var label = $"(CASE e.type WHEN 'page' THEN coalesce({d.JsonPath("e.properties", "path")}, {d.JsonPath("e.context", "page", "path")}, e.event, '/') ELSE coalesce(e.event, '') END)";
+        var breakdown = scan.Breakdown switch
+        {
+            { AccountField: { } f } => "a." + Column(f),
+            { Property: { } p } => d.JsonText("e.properties", p, ps),
+            _ => "NULL",
+        };
+        sb.Append(" SELECT e.person, coalesce(e.group_id, m.v) AS account, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(")
+          .Append(mask).Append(" AS INTEGER) AS mask, ").Append(label).Append(" AS label, CAST(").Append(breakdown).Append(" AS VARCHAR) AS breakdown")
+          .Append(" FROM e LEFT JOIN membership m ON m.k = e.person LEFT JOIN ").Append(d.AccountsTable)
+          .Append(" a ON a.external_id = coalesce(e.group_id, m.v) WHERE e.person IS NOT NULL");
+        if (!scan.AllEvents)
+        {
+            sb.Append(" AND (");
+            for (var i = 0; i < scan.Matchers.Count; i++)
+                sb.Append(i > 0 ? " OR " : "").Append(Matcher(d, ps, scan.Matchers[i]));
+            sb.Append(')');
+        }
+        foreach (var f in scan.Filters) sb.Append(" AND ").Append(Filter(d, ps, "e.properties", f));
+        foreach (var f in scan.AccountFilters)
+        {
+            sb.Append(" AND a.").Append(Column(f.Field)).Append(" IN (");
+            for (var i = 0; i < f.Values.Count; i++) sb.Append(i > 0 ? ", " : "").Append(d.Param(ps, f.Values[i]));
+            if (f.Values.Count == 0) sb.Append("NULL");
+            sb.Append(')');
+        }
+        if (scan.Account is { } acc) sb.Append(" AND coalesce(e.group_id, m.v) = ").Append(d.Param(ps, acc));
+        if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY e.person, e.ts");
+        return (sb.ToString(), ps);
+    }
+
+    private static string Matcher(SqlDialect d, List<KeyValuePair<string, object?>> ps, EventMatcher m)
+    {
+        var head = m.Event switch
+        {
+            EventMatcher.PageView => "e.type = 'page'",
+            EventMatcher.Screen => "e.type = 'screen'",
+            _ => "e.type = 'track' AND e.event = " + d.Param(ps, m.Event),
+        };
+        var sb = new StringBuilder("(").Append(head);
+        foreach (var f in m.Filters ?? []) sb.Append(" AND ").Append(Filter(d, ps, "e.properties", f));
+        return sb.Append(')').ToString();
+    }
+
+    public static string Filter(SqlDialect d, List<KeyValuePair<string, object?>> ps, string column, PropertyFilter f)
+    {
+        string Text() => d.JsonText(column, f.Property, ps);
+        string Value() => d.Param(ps, f.Value ?? "");
+        return f.Op switch
+        {
+            FilterOp.Equals => $"({Text()} = {Value()})",
+            FilterOp.NotEquals => $"({Text()} IS NULL OR {Text()} <> {Value()})",
+            FilterOp.Contains => $"coalesce({d.Contains(Text(), Value())}, false)",
+            FilterOp.NotContains => $"NOT coalesce({d.Contains(Text(), Value())}, false)",
+            FilterOp.IsSet => $"({Text()} IS NOT NULL)",
+            FilterOp.IsNotSet => $"({Text()} IS NULL)",
+            FilterOp.GreaterThan => $"({d.JsonNumber(column, f.Property, ps)} > {d.Param(ps, Number(f))})",
+            FilterOp.LessThan => $"({d.JsonNumber(column, f.Property, ps)} < {d.Param(ps, Number(f))})",
+            _ => throw new ArgumentOutOfRangeException(nameof(f)),
+        };
+    }
+
+    private static double Number(PropertyFilter f) =>
+        double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? v : throw new ArgumentException($"'{f.Value}' is not a number; '{f.Op}' compares numbers.", nameof(f));
+
+    public static string Column(AccountField f) => f switch
+    {
+        AccountField.Tier => "tier",
+        AccountField.Industry => "industry",
+        AccountField.Region => "region",
+        _ => throw new ArgumentOutOfRangeException(nameof(f)),
+    };
+}
