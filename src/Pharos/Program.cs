@@ -1,4 +1,6 @@
 using MudBlazor.Services;
+using Pharos.Analytics;
+using Pharos.Analytics.TrackEvents;
 using Pharos.Components;
 using Pharos.Customers;
 using Pharos.Platform.Audit;
@@ -28,6 +30,7 @@ builder.Services.AddScoped<ApiTokens>();
 builder.Services.AddScoped<StaffUsers>();
 builder.Services.AddCustomers(builder.Configuration);
 builder.Services.AddService(builder.Configuration);
+builder.Services.AddAnalytics(builder.Configuration);
 builder.Services.AddPharosNotifications(builder.Configuration);
 builder.Services.AddPharosSeeding();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
@@ -50,6 +53,7 @@ app.UseExceptionHandler();
 app.Use((ctx, next) => { ctx.Response.Headers.XContentTypeOptions = "nosniff"; return next(ctx); });
 app.UseStatusCodePages();
 app.UseRequestLocalization();
+app.UseCors();
 app.UseAuthentication();
 app.UseMustChangePasswordGate();
 app.UseAuthorization();
@@ -65,6 +69,8 @@ api.MapAuditLog();
 api.MapNotifications();
 api.MapCustomers();
 api.MapService();
+api.MapAnalytics();
+app.MapTrackApi();
 
 app.MapCultureSwitch();
 app.MapAccountEndpoints();

@@ -46,6 +46,8 @@ public abstract class AuthorizationTests(DemoBook app)
         [Permissions.TicketsRead] = new(HttpMethod.Get, "/api/tickets?pageSize=1", null),
         [Permissions.TicketsWork] = new(HttpMethod.Post, "/api/tickets", "{}"),
         [Permissions.ServiceReports] = new(HttpMethod.Get, "/api/service/reports?from=2026-01-05&to=2026-01-12", null),
+        [Permissions.AnalyticsRead] = new(HttpMethod.Get, "/api/analytics/events?days=1", null),
+        [Permissions.AnalyticsAdmin] = new(HttpMethod.Post, "/api/analytics/sources", """{"name":""}"""),
     };
 
     /// <summary>Staff endpoints beyond the samples that a portal user or an anonymous caller must not reach either.</summary>
@@ -81,6 +83,10 @@ public abstract class AuthorizationTests(DemoBook app)
         new(HttpMethod.Post, "/api/service/faq-clusters/drafts", "{}"),
         new(HttpMethod.Get, "/api/knowledge/drafts", null),
         new(HttpMethod.Get, "/api/service/reports/export?format=csv", null),
+        new(HttpMethod.Get, "/api/analytics/sources", null),
+        new(HttpMethod.Post, $"/api/analytics/sources/{Guid.Empty}/revoke", null),
+        new(HttpMethod.Post, "/api/analytics/erasures", """{"person":"x"}"""),
+        new(HttpMethod.Get, "/api/analytics/properties", null),
     ];
 
     public static TheoryData<string, string> RolesAndPermissions()

@@ -19,6 +19,8 @@ internal abstract class SqlDialect
     public abstract string Contains(string haystack, string needleParam);
     public abstract string Table { get; }
     public abstract string AccountsTable { get; }
+    /// <summary>Sorting only has to keep a person's rows together, so PostgreSQL sorts bytes, not by locale.</summary>
+    public virtual string PersonOrder => "e.person";
 }
 
 /// <summary>
@@ -84,7 +86,7 @@ internal static class ScanSql
             sb.Append(')');
         }
         if (scan.Account is { } acc) sb.Append(" AND coalesce(e.group_id, m.v) = ").Append(d.Param(ps, acc));
-        if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY e.person, e.ts");
+        if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY ").Append(d.PersonOrder).Append(", e.ts");
         return (sb.ToString(), ps);
     }
 

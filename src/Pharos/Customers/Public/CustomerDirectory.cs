@@ -13,6 +13,10 @@ public sealed record AccountCard
     public string Name { get; init; } = "";
     public Tier Tier { get; init; }
     public Guid? OwnerId { get; init; }
+    /// <summary>The CRM id; analytics <c>group</c> calls name accounts by it.</summary>
+    public string? ExternalId { get; init; }
+    public string Industry { get; init; } = "";
+    public string Region { get; init; } = "";
 }
 
 public sealed record ContactCard
@@ -31,7 +35,7 @@ public sealed record ContactCard
 public static class CustomerDirectory
 {
     public static IQueryable<AccountCard> Accounts(PharosDb db) =>
-        db.Set<Account>().AsNoTracking().Select(a => new AccountCard { Id = a.Id, Name = a.Name, Tier = a.Tier, OwnerId = a.OwnerId });
+        db.Set<Account>().AsNoTracking().Select(a => new AccountCard { Id = a.Id, Name = a.Name, Tier = a.Tier, OwnerId = a.OwnerId, ExternalId = a.ExternalId, Industry = a.Industry, Region = a.Region });
 
     public static IQueryable<ContactCard> Contacts(PharosDb db) =>
         db.Set<Contact>().AsNoTracking().Select(c => new ContactCard { Id = c.Id, AccountId = c.AccountId, Name = c.Name, Email = c.Email, Role = c.Role });

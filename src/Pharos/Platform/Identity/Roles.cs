@@ -35,6 +35,8 @@ public static class Permissions
     public const string TicketsRead = "tickets.read";
     public const string TicketsWork = "tickets.work";
     public const string ServiceReports = "service.reports";
+    public const string AnalyticsRead = "analytics.read";
+    public const string AnalyticsAdmin = "analytics.admin";
 
     public static readonly IReadOnlyDictionary<string, string[]> Matrix = new Dictionary<string, string[]>
     {
@@ -51,6 +53,8 @@ public static class Permissions
         [TicketsRead] = Roles.Staff,
         [TicketsWork] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Support],
         [ServiceReports] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Support, Roles.ProductManager, Roles.Analyst],
+        [AnalyticsRead] = [Roles.Admin, Roles.Operations, Roles.CustomerSuccess, Roles.Sales, Roles.ProductManager, Roles.Analyst],
+        [AnalyticsAdmin] = [Roles.Admin],
     };
 
     public static bool Allows(string role, string permission) =>

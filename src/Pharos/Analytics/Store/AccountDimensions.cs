@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Pharos.Customers.Public;
+using Pharos.Platform.Data;
+
+namespace Pharos.Analytics.Store;
+
+/// <summary>
+/// Keeps the event store's copy of the customer book (external id → account, tier, industry, region) current.
+/// Queries call <see cref="EnsureSyncedAsync"/>; the book is re-read at most every few seconds and written to the
+/// store only when it changed, so an account created a moment ago already claims its earlier events.
+/// </summary>
+internal sealed class AccountDimensions(IServiceScopeFactory scopes, IEventStore store, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(3);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+    private int _fingerprint;
+    private Dictionary<string, AccountDimension> _byExternalId = [];
+
+    public void Dispose() => _gate.Dispose();
+
+    public async Task<IReadOnlyDictionary<string, AccountDimension>> EnsureSyncedAsync(CancellationToken ct, bool force = false)
+    {
+        if (!force && time.GetUtcNow() - _checkedAt < MinInterval) return _byExternalId;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (!force && time.GetUtcNow() - _checkedAt < MinInterval) return _byExternalId;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PharosDb>();
+            var rows = await CustomerDirectory.Accounts(db).Where(a => a.ExternalId != null)
+                .Select(a => new { a.ExternalId, a.Id, a.Name, a.Tier, a.Industry, a.Region }).ToListAsync(ct);
+            var dims = rows.Select(a => new AccountDimension(a.ExternalId!, a.Id, a.Name, a.Tier.ToString(), a.Industry, a.Region))
+                .OrderBy(d => d.ExternalId, StringComparer.Ordinal).ToList();
+            var hash = new HashCode();
+            foreach (var d in dims) hash.Add(d);
+            var fingerprint = hash.ToHashCode();
+            if (fingerprint != _fingerprint || _byExternalId.Count != dims.Count)
+            {
+                await store.SyncAccountsAsync(dims, ct);
+                _fingerprint = fingerprint;
+                _byExternalId = dims.DistinctBy(d => d.ExternalId).ToDictionary(d => d.ExternalId, StringComparer.Ordinal);
+            }
+            _checkedAt = time.GetUtcNow();
+            return _byExternalId;
+        }
+        finally { _gate.Release(); }
+    }
+}
