@@ -157,7 +157,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
     public async Task<IReadOnlyList<(string Name, long Count)>> EventNamesAsync(DateTimeOffset since, int limit, CancellationToken ct)
     {
         await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var cmd = Command(conn, "SELECT event, count(*) FROM analytics.events WHERE type = 'track' AND ts >= @since GROUP BY 1 ORDER BY 2 DESC, 1 COLLATE \"C\" LIMIT @limit",
+        await using var cmd = Command(conn, "SELECT event, count(*) FROM analytics.events WHERE type = 'track' AND ts >= @since GROUP BY 1 ORDER BY 2 DESC, event COLLATE \"C\" LIMIT @limit",
             [new("since", since.UtcDateTime), new("limit", limit)]);
         var list = new List<(string, long)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
