@@ -50,6 +50,8 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
             banner.Add($"Demo logins (DEMO ONLY, never use these passwords elsewhere), password for all: {DemoAccounts.Password}");
             banner.AddRange(DemoAccounts.Staff.Select(s => $"  {s.Email,-28} {s.Role,-16} {s.Name}"));
             banner.AddRange(DemoAccounts.Portal.Select(s => $"  {s.Email,-28} {s.Role}   → /portal"));
+            if (await DemoAnalytics.WriteKeyAsync(sp.GetRequiredService<PharosDb>(), ct) is { } key)
+                banner.Add($"Demo event source write key (Segment-compatible, POST /v1/batch with HTTP Basic '{key}:'): {key}");
         }
         lifetime.ApplicationStarted.Register(() =>
         {

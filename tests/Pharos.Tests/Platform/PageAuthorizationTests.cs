@@ -24,6 +24,7 @@ public abstract class PageAuthorizationTests(DemoBook app)
         ["/service/bugs"] = Permissions.TicketsRead,
         ["/knowledge/drafts"] = Permissions.TicketsRead,
         ["/service/reports"] = Permissions.ServiceReports,
+        ["/analytics/sources"] = Permissions.AnalyticsAdmin,
         ["/service/tickets/new"] = Permissions.TicketsWork,
         [$"/service/tickets/{Guid.Empty}"] = Permissions.TicketsRead,
         ["/profile"] = null,

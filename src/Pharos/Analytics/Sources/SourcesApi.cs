@@ -21,9 +21,9 @@ public static class SourcesApi
     {
         var name = input.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > EventSource.NameMax)
-            throw RuleViolation.BadField("name", $"Name the source (at most {EventSource.NameMax} characters), e.g. 官网 website.");
+            throw RuleViolation.BadField("name", "Name the source (at most 80 characters), e.g. 官网 website.");
         if (await db.Set<EventSource>().AnyAsync(s => s.Name == name, ct))
-            throw RuleViolation.BadField("name", $"A source named '{name}' already exists.");
+            throw RuleViolation.BadField("name", "A source with this name already exists.");
         var source = new EventSource { Name = name, WriteKey = EventSource.NewWriteKey(), CreatedAt = now, CreatedBy = actor.Name };
         db.Add(source);
         db.Audit(actor, now, "EventSource", source.Id, "Created", new { source.Name });

@@ -19,15 +19,22 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
 
     public string Engine => "DuckDB";
 
+    /// <summary>Idempotent: the demo seeding writes events before the hosted services start.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _writer = new DuckDBConnection(_cs);
-        await _writer.OpenAsync(ct);
-        // Times are compared and truncated in UTC; days in the business time zone are cut in C#.
-        // The automatic checkpoint would run inside the commit that crosses its threshold and stall that request
-        // for seconds (research §1), so it is moved off the write path: MaintainAsync checkpoints on a timer.
-        await ExecAsync(_writer, """
+        await _write.WaitAsync(ct);
+        try { if (_writer is null) await OpenWriterAsync(); }
+        finally { _write.Release(); }
+
+        async Task OpenWriterAsync()
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            _writer = new DuckDBConnection(_cs);
+            await _writer.OpenAsync(ct);
+            // Times are compared and truncated in UTC; days in the business time zone are cut in C#.
+            // The automatic checkpoint would run inside the commit that crosses its threshold and stall that request
+            // for seconds (research §1), so it is moved off the write path: MaintainAsync checkpoints on a timer.
+            await ExecAsync(_writer, """
             SET GLOBAL TimeZone = 'UTC';
             SET GLOBAL checkpoint_threshold = '1GB';
             CREATE TABLE IF NOT EXISTS events (
@@ -39,21 +46,22 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
               external_id VARCHAR PRIMARY KEY, account_id UUID NOT NULL, name VARCHAR NOT NULL,
               tier VARCHAR NOT NULL, industry VARCHAR NOT NULL, region VARCHAR NOT NULL);
             """, ct);
-        await using var cmd = _writer.CreateCommand();
-        cmd.CommandText = "SELECT source_id, message_id, received_at FROM events WHERE received_at >= $since";
-        cmd.Parameters.Add(new DuckDBParameter("since", DateTime.UtcNow.AddDays(-dedupDays - 1)));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            _seen.Add(DedupWindow.Key(r.GetGuid(0), r.GetString(1)), r.GetFieldValue<DateTimeOffset>(2));
-        log.LogInformation("DuckDB event store at {Path}: {Count} message ids in the dedup window", path, _seen.Count);
+            await using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT source_id, message_id, received_at FROM events WHERE received_at >= $since";
+            cmd.Parameters.Add(new DuckDBParameter("since", DateTime.UtcNow.AddDays(-dedupDays - 1)));
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                _seen.Add(DedupWindow.Key(r.GetGuid(0), r.GetString(1)), r.GetFieldValue<DateTimeOffset>(2));
+            log.LogInformation("DuckDB event store at {Path}: {Count} message ids in the dedup window", path, _seen.Count);
+        }
     }
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
     {
-        var writer = _writer ?? throw new InvalidOperationException("The event store was not initialised.");
         await _write.WaitAsync(ct);
         try
         {
+            var writer = _writer ?? throw new InvalidOperationException("The event store was not initialised.");
             var fresh = new List<(TrackedEvent E, UInt128 Key)>(events.Count);
             var inBatch = new HashSet<UInt128>();
             foreach (var e in events)

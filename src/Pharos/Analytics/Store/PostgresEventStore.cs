@@ -18,8 +18,12 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
 
     public string Engine => "PostgreSQL";
 
+    private volatile bool _ready;
+
+    /// <summary>Idempotent: the demo seeding writes events before the hosted services start.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
+        if (_ready) return;
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ExecAsync(conn, $"SELECT pg_advisory_xact_lock({SchemaLock})", ct);
@@ -44,6 +48,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
               tier text NOT NULL, industry text NOT NULL, region text NOT NULL);
             """, ct);
         await tx.CommitAsync(ct);
+        _ready = true;
         log.LogInformation("PostgreSQL event store ready");
     }
 

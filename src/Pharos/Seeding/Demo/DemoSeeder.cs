@@ -85,6 +85,7 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
             }
         }
         DemoService.Add(db, now);
+        DemoAnalytics.AddSource(db, now);
         db.Audit(Actor.System, now, "Demo", Guid.Empty, "seeded", new { accounts = accounts.Count, contacts });
         await db.SaveChangesAsync(ct);
         await retier.RunAsync(Actor.System, ct);
