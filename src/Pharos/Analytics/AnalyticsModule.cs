@@ -4,6 +4,7 @@ using Pharos.Analytics.Privacy;
 using Pharos.Analytics.Sources;
 using Pharos.Analytics.Store;
 using Pharos.Analytics.TrackEvents;
+using Pharos.Analytics.Usage;
 using Pharos.Platform.Data;
 
 namespace Pharos.Analytics;
@@ -17,6 +18,8 @@ public static class AnalyticsModule
         services.AddSingleton<WriteKeys>();
         services.AddSingleton<AccountDimensions>();
         services.AddSingleton<IngestQueue>();
+        services.AddSingleton<Usage.UsageDecline>();
+        services.AddSingleton<Usage.AccountUsage>();
         // Order matters: the store opens before the queue starts and closes after the queue has drained.
         services.AddHostedService<EventStoreLifetime>();
         services.AddHostedService(sp => sp.GetRequiredService<IngestQueue>());
@@ -45,5 +48,5 @@ public static class AnalyticsModule
         return new DuckDbEventStore(path, o.DedupDays, sp.GetRequiredService<ILogger<DuckDbEventStore>>());
     }
 
-    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog();
+    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage();
 }

@@ -113,8 +113,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
         await using var reg = ct.Register(() => { try { cmd.Cancel(); } catch (Exception) { /* finished meanwhile */ } });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            yield return new ScanRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt32(3),
-                r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
+            yield return ScanSql.Read(r, scan.Extra.Count);
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)

@@ -18,6 +18,10 @@ public sealed record EventMatcher(string Event, IReadOnlyList<PropertyFilter>? F
 {
     public const string PageView = "$pageview";
     public const string Screen = "$screen";
+    /// <summary>Any track event.</summary>
+    public const string AnyTrack = "$track";
+    /// <summary>Any track, page or screen event: any sign of use.</summary>
+    public const string Any = "$any";
 }
 
 /// <summary>What a breakdown groups by: one event property, or one field of the account.</summary>
@@ -42,10 +46,20 @@ public sealed record EventScan
     /// <summary>Only rows of this account (external id): the account page.</summary>
     public string? Account { get; init; }
     public bool OrderByPersonAndTime { get; init; }
+    /// <summary>Nested fields to return with each row (<see cref="ScanRow.Extra"/>), e.g. context.campaign.term. Keys are fixed by the caller, never user input.</summary>
+    public IReadOnlyList<ExtraField> Extra { get; init; } = [];
 }
+
+public enum EventColumn { Properties, Context }
+
+/// <summary>A nested JSON field of an event, named by trusted constant keys.</summary>
+public sealed record ExtraField(EventColumn Column, params string[] Keys);
 
 /// <summary>
 /// A scanned event. <see cref="Person"/> is the user id, or the anonymous id until an identify/alias call links it
 /// to one; <see cref="Account"/> is the external id of the account the event counts for.
 /// </summary>
-public readonly record struct ScanRow(string Person, string? Account, long TimestampMicros, int Mask, string Label, string? Breakdown);
+public readonly record struct ScanRow(string Person, string? Account, long TimestampMicros, int Mask, string Label, string? Breakdown, string?[]? Extra = null)
+{
+    public DateTimeOffset Time => DateTimeOffset.UnixEpoch.AddTicks(TimestampMicros * 10);
+}

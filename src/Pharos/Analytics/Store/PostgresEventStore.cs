@@ -134,8 +134,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         await using var cmd = Command(conn, sql, ps);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            yield return new ScanRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt32(3),
-                r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5));
+            yield return ScanSql.Read(r, scan.Extra.Count);
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)

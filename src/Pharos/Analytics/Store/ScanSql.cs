@@ -33,6 +33,9 @@ internal static class ScanSql
 
     public static (string Sql, List<KeyValuePair<string, object?>> Params) Build(SqlDialect d, EventScan scan)
     {
+        foreach (var x in scan.Extra)
+            if (x.Keys.Length == 0 || x.Keys.Any(k => k.Length == 0 || !k.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+                throw new ArgumentException("Extra fields are named by plain constant keys.", nameof(scan));
         if (scan.Matchers.Count is 0 or > EventScan.MaxMatchers)
             throw new ArgumentException($"A scan needs 1 to {EventScan.MaxMatchers} matchers.", nameof(scan));
         var ps = new List<KeyValuePair<string, object?>>();
@@ -68,6 +71,7 @@ internal static class ScanSql
         };
         sb.Append(" SELECT e.person, coalesce(e.group_id, m.v) AS account, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(")
           .Append(mask).Append(" AS INTEGER) AS mask, ").Append(label).Append(" AS label, CAST(").Append(breakdown).Append(" AS VARCHAR) AS breakdown")
+          .Append(string.Concat(scan.Extra.Select((x, i) => $", {d.JsonPath(x.Column == EventColumn.Context ? "e.context" : "e.properties", x.Keys)} AS x{i}")))
           .Append(" FROM e LEFT JOIN membership m ON m.k = e.person LEFT JOIN ").Append(d.AccountsTable)
           .Append(" a ON a.external_id = coalesce(e.group_id, m.v) WHERE e.person IS NOT NULL");
         if (!scan.AllEvents)
@@ -90,12 +94,27 @@ internal static class ScanSql
         return (sb.ToString(), ps);
     }
 
+    /// <summary>One row of the SELECT that <see cref="Build"/> makes, the same for both engines.</summary>
+    public static ScanRow Read(System.Data.Common.DbDataReader r, int extras)
+    {
+        string?[]? extra = null;
+        if (extras > 0)
+        {
+            extra = new string?[extras];
+            for (var i = 0; i < extras; i++) extra[i] = r.IsDBNull(6 + i) ? null : r.GetString(6 + i);
+        }
+        return new ScanRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt32(3),
+            r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), extra);
+    }
+
     private static string Matcher(SqlDialect d, List<KeyValuePair<string, object?>> ps, EventMatcher m)
     {
         var head = m.Event switch
         {
             EventMatcher.PageView => "e.type = 'page'",
             EventMatcher.Screen => "e.type = 'screen'",
+            EventMatcher.AnyTrack => "e.type = 'track'",
+            EventMatcher.Any => "e.type IS NOT NULL",
             _ => "e.type = 'track' AND e.event = " + d.Param(ps, m.Event),
         };
         var sb = new StringBuilder("(").Append(head);
