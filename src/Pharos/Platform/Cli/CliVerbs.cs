@@ -12,7 +12,7 @@ namespace Pharos.Platform.Cli;
 /// </summary>
 public static class CliVerbs
 {
-    public static bool Matches(string[] args) => args.Length > 0 && args[0] is "tokens";
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] is "tokens" or "sources";
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -33,7 +33,9 @@ public static class CliVerbs
                 Console.WriteLine(created.Token);
                 return 0;
             }
-            await Console.Error.WriteLineAsync("Usage: pharos tokens create --user <email> --name <label>");
+            if (args is ["sources", "create", ..])
+                return await Pharos.Analytics.Cli.SourcesVerb.RunAsync(app, Option(args, "--name") ?? throw new ArgumentException("--name <source name> is required."));
+            await Console.Error.WriteLineAsync("Usage: pharos tokens create --user <email> --name <label> | pharos sources create --name <source name>");
             return 2;
         }
         catch (Exception e) when (e is ArgumentException or RuleViolation or NotFound)
