@@ -15,16 +15,18 @@ PROBLEMS=()  # setup failures; under CI they fail the run
 say() { printf '==> %s\n' "$*"; }
 
 if [[ -n "${CI:-}" ]]; then
-  for v in PHAROS_SKIP_POSTGRES PHAROS_SKIP_BROWSER; do
+  for v in PHAROS_SKIP_POSTGRES PHAROS_SKIP_BROWSER PHAROS_SKIP_COMPAT; do
     if [[ -n "${!v:-}" ]]; then say "CI is set: ignoring $v=${!v}; every suite runs."; unset "$v"; fi
   done
 else
   [[ "${PHAROS_SKIP_POSTGRES:-}" == 1 ]] && SKIPPED+=("PostgreSQL integration tests: PHAROS_SKIP_POSTGRES=1 was set by the caller")
   [[ "${PHAROS_SKIP_BROWSER:-}" == 1 ]] && SKIPPED+=("browser tests (tests/Pharos.BrowserTests): PHAROS_SKIP_BROWSER=1 was set by the caller")
+  [[ "${PHAROS_SKIP_COMPAT:-}" == 1 ]] && SKIPPED+=("Segment client compatibility tests (tests/compat, SegmentCompatTests): PHAROS_SKIP_COMPAT=1 was set by the caller")
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-# 1. Prerequisites: postgresql, chromium, fonts-noto-cjk (without the fonts Chinese renders as boxes in screenshots).
+# 1. Prerequisites: postgresql, chromium, fonts-noto-cjk (without the fonts Chinese renders as boxes in screenshots),
+#    node and npm for Segment's client libraries in tests/compat.
 pg_bin_dir() { local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]] && echo "$d"; }
 have_fonts() {
   if command -v dpkg-query >/dev/null 2>&1; then dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'
@@ -35,6 +37,9 @@ MISSING=()
 [[ -n "$(pg_bin_dir || true)" ]] || MISSING+=(postgresql)
 [[ -x /usr/bin/chromium ]] || MISSING+=(chromium)
 have_fonts || MISSING+=(fonts-noto-cjk)
+# A node from elsewhere (e.g. NodeSource) brings its own npm; Debian's npm package would conflict with it.
+if ! command -v node >/dev/null 2>&1; then MISSING+=(nodejs npm)
+elif ! command -v npm >/dev/null 2>&1; then MISSING+=(npm); fi
 
 if ((${#MISSING[@]})); then
   SUDO=()
@@ -69,6 +74,26 @@ if [[ ! -x /usr/bin/chromium && -z "${PHAROS_SKIP_BROWSER:-}" ]]; then
   fi
 fi
 have_fonts || say "Warning: fonts-noto-cjk is missing; Chinese text will render as boxes in browser screenshots."
+
+# Segment's own client libraries, pinned by tests/compat/package-lock.json, for the compatibility tests in the
+# browser suite. Not needed when that suite is skipped anyway.
+if [[ -z "${PHAROS_SKIP_BROWSER:-}" && -z "${PHAROS_SKIP_COMPAT:-}" ]]; then
+  COMPAT_WHY=""
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    COMPAT_WHY="node or npm is missing (apt-get install nodejs npm)"
+  else
+    say "npm ci in tests/compat (node $(node --version))"
+    if ! (cd tests/compat && npm ci --no-audit --no-fund); then COMPAT_WHY="npm ci in tests/compat failed (see above)"; fi
+  fi
+  if [[ -n "$COMPAT_WHY" ]]; then
+    if [[ -n "${CI:-}" ]]; then
+      PROBLEMS+=("$COMPAT_WHY: the Segment compatibility tests will fail")
+    else
+      export PHAROS_SKIP_COMPAT=1
+      SKIPPED+=("Segment client compatibility tests (tests/compat, SegmentCompatTests): $COMPAT_WHY")
+    fi
+  fi
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. A throwaway PostgreSQL cluster: trust auth on 127.0.0.1 and a free port, data and socket in a temp dir.

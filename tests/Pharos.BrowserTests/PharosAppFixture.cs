@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -23,8 +19,9 @@ public sealed class PharosAppFixture : IAsyncLifetime
     public const string DemoPassword = "Pharos-demo-2026"; // DEMO ONLY, see src/Pharos/Seeding/StartupTasks.cs
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly StringBuilder _appOutput = new();
-    private Process? _app;
+    private readonly SemaphoreSlim _adminGate = new(1, 1);
+    private PharosProcess? _app;
+    private HttpClient? _adminApi;
     private string? _workDir;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -33,17 +30,14 @@ public sealed class PharosAppFixture : IAsyncLifetime
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot => PharosProcess.RepoRoot;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser was not started.");
 
     /// <summary>Screenshots go next to the test binaries and to artifacts/screenshots/ (gitignored) in the repo.</summary>
     public IReadOnlyList<string> ScreenshotDirectories => [Path.Combine(AppContext.BaseDirectory, "screenshots"), Path.Combine(RepoRoot, "artifacts", "screenshots")];
 
-    public string AppOutput
-    {
-        get { lock (_appOutput) return _appOutput.ToString(); }
-    }
+    public string AppOutput => _app?.Output ?? "";
 
     public async Task InitializeAsync()
     {
@@ -70,16 +64,9 @@ public sealed class PharosAppFixture : IAsyncLifetime
     {
         if (_browser is not null) await _browser.CloseAsync();
         _playwright?.Dispose();
-        if (_app is not null)
-        {
-            try
-            {
-                if (!_app.HasExited) _app.Kill(entireProcessTree: true);
-                await _app.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-            }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException) { }
-            _app.Dispose();
-        }
+        _adminApi?.Dispose();
+        _adminGate.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
         if (_workDir is not null)
         {
             try { Directory.Delete(_workDir, recursive: true); }
@@ -127,82 +114,20 @@ public sealed class PharosAppFixture : IAsyncLifetime
 
     private async Task StartAppAsync()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
-        var appDir = Path.Combine(RepoRoot, "src", "Pharos", "bin", configuration, "net10.0");
-        var dll = Path.Combine(appDir, "Pharos.dll");
-        if (!File.Exists(dll))
-            throw new InvalidOperationException($"{dll} is missing. Build the app first: `dotnet build Pharos.slnx -c {configuration}` (scripts/test.sh does it).");
-
         _workDir = Directory.CreateTempSubdirectory("pharos-browser-").FullName;
-        BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        _app = await PharosProcess.StartAsync(Path.Combine(_workDir, "data"), seed: "Demo", timeout: StartTimeout);
+        BaseUrl = _app.BaseUrl;
+    }
 
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet)
+    /// <summary>An API client authenticated as the demo admin (Bearer token), made once: tests that need staff APIs share it.</summary>
+    public async Task<HttpClient> AdminApiAsync()
+    {
+        await _adminGate.WaitAsync();
+        try
         {
-            WorkingDirectory = _workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // The content root is the build output: appsettings*.json are there, and in Development the static web assets
-        // manifest next to Pharos.dll maps wwwroot and _content/MudBlazor back to their sources.
-        foreach (var arg in new[] { dll, "--urls", BaseUrl.ToString().TrimEnd('/'), "--contentRoot", appDir }) psi.ArgumentList.Add(arg);
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        psi.Environment["Pharos__DataDirectory"] = Path.Combine(_workDir, "data");
-        psi.Environment["Pharos__Seed"] = "Demo";
-        psi.Environment["Pharos__Database__Provider"] = "Sqlite";
-        psi.Environment["Pharos__Database__ConnectionString"] = "";
-        psi.Environment.Remove("ASPNETCORE_URLS");
-        psi.Environment.Remove("DOTNET_ENVIRONMENT");
-
-        _app = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        _app.OutputDataReceived += (_, e) => Append(e.Data);
-        _app.ErrorDataReceived += (_, e) => Append(e.Data);
-        _app.Start();
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var health = new Uri(BaseUrl, "/health");
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_app.HasExited)
-                throw new InvalidOperationException($"Pharos exited with code {_app.ExitCode} before /health answered. Its output:\n{AppOutput}");
-            try
-            {
-                using var response = await http.GetAsync(health);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            if (clock.Elapsed > StartTimeout)
-                throw new TimeoutException($"Pharos did not answer 200 on {health} within {StartTimeout.TotalSeconds:0} s. Its output:\n{AppOutput}");
-            await Task.Delay(250);
+            return _adminApi ??= await (_app ?? throw new InvalidOperationException("Pharos was not started.")).ApiClientAsync("admin@pharos.demo");
         }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_appOutput) _appOutput.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pharos.slnx")) || File.Exists(Path.Combine(dir.FullName, "src", "Pharos", "Pharos.csproj")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"Could not find the repository root (Pharos.slnx) above {AppContext.BaseDirectory}.");
+        finally { _adminGate.Release(); }
     }
 }
 
