@@ -5,6 +5,20 @@ import re, pathlib, sys, html
 root = pathlib.Path(__file__).resolve().parent.parent / "src" / "Pharos"
 
 TEXTS = {
+"Active users, last 30 days": "近 30 天活跃用户",
+"Events": "事件数",
+"Feature (event)": "功能（事件）",
+"Features used": "使用的功能",
+"Last 4 weeks vs previous 4": "近 4 周对比前 4 周",
+"Last seen": "最近活跃",
+"No events for this account yet. Send a group call with groupId {0} to link its users.": "该客户还没有事件。发送 groupId 为 {0} 的 group 调用，把它的用户关联到该客户。",
+"Product usage": "产品使用",
+"This account has no external id. Events are linked to an account through group calls whose groupId is its external id (CRM id); add one to see its product usage.": "该客户没有外部 ID。事件通过 group 调用关联到客户，groupId 就是客户的外部 ID（CRM 编号）；补上外部 ID 才能看到它的产品使用情况。",
+"Usage is fading (at risk):": "使用量在下降（流失风险）：",
+"Weekly active users": "周活跃用户",
+"new": "新增",
+"weekly active users {0} → {1} ({2:+0%;-0%})": "周活跃用户 {0} → {1}（{2:+0%;-0%}）",
+"weekly key events {0} → {1} ({2:+0%;-0%})": "每周关键事件 {0} → {1}（{2:+0%;-0%}）",
 "Active": "启用中",
 "Connect Segment's libraries": "接入 Segment 的 SDK",
 "Create source": "创建数据源",

@@ -33,6 +33,9 @@ public static class TrackApi
         foreach (var path in new[] { "batch", "import", "b" })
             v1.MapPost("/" + path, (HttpContext http, CancellationToken ct) => HandleAsync(http, null, ct))
                 .WithSummary(path == "batch" ? "Segment batch: {batch:[…], context, sentAt, writeKey}. The single calls /v1/track, /v1/identify, /v1/group, /v1/page, /v1/screen, /v1/alias take one message." : "Same as /v1/batch.");
+        // analytics.js posts its own usage counters here every 30 s, unauthenticated. Pharos keeps nothing of them but
+        // answers, so a customer's page does not log a CORS error.
+        v1.MapPost("/m", () => TypedResults.Accepted((string?)null)).ExcludeFromDescription();
         return app;
     }
 
