@@ -5,6 +5,7 @@ using Pharos.Analytics.Sources;
 using Pharos.Analytics.Store;
 using Pharos.Analytics.TrackEvents;
 using Pharos.Analytics.Usage;
+using Pharos.Analytics.Website;
 using Pharos.Platform.Data;
 
 namespace Pharos.Analytics;
@@ -18,6 +19,7 @@ public static class AnalyticsModule
         services.AddSingleton<WriteKeys>();
         services.AddSingleton<AccountDimensions>();
         services.AddSingleton<IngestQueue>();
+        services.AddSingleton<Queries.QueryRunner>();
         services.AddSingleton<Usage.UsageDecline>();
         services.AddSingleton<Usage.AccountUsage>();
         // Order matters: the store opens before the queue starts and closes after the queue has drained.
@@ -48,5 +50,5 @@ public static class AnalyticsModule
         return new DuckDbEventStore(path, o.DedupDays, sp.GetRequiredService<ILogger<DuckDbEventStore>>());
     }
 
-    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage();
+    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage().MapWebsiteFunnel();
 }

@@ -43,6 +43,8 @@ public sealed record EventScan
     public IReadOnlyList<PropertyFilter> Filters { get; init; } = [];
     public IReadOnlyList<AccountFilter> AccountFilters { get; init; } = [];
     public Breakdown? Breakdown { get; init; }
+    /// <summary>Only events of these sources (e.g. the website's); empty means all.</summary>
+    public IReadOnlyList<Guid> Sources { get; init; } = [];
     /// <summary>Only rows of this account (external id): the account page.</summary>
     public string? Account { get; init; }
     public bool OrderByPersonAndTime { get; init; }

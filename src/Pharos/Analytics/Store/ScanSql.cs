@@ -89,6 +89,12 @@ internal static class ScanSql
             if (f.Values.Count == 0) sb.Append("NULL");
             sb.Append(')');
         }
+        if (scan.Sources.Count > 0)
+        {
+            sb.Append(" AND e.source_id IN (");
+            for (var i = 0; i < scan.Sources.Count; i++) sb.Append(i > 0 ? ", " : "").Append(d.Param(ps, scan.Sources[i]));
+            sb.Append(')');
+        }
         if (scan.Account is { } acc) sb.Append(" AND coalesce(e.group_id, m.v) = ").Append(d.Param(ps, acc));
         if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY ").Append(d.PersonOrder).Append(", e.ts");
         return (sb.ToString(), ps);
