@@ -66,7 +66,11 @@ internal static class DemoEvents
     /// <summary>Share of users who create reports, and of those who also export them: the funnel's two step conversions.</summary>
     public const double ReportCreators = 0.6, ReportExporters = 0.4;
 
-    public static IEnumerable<TrackedEvent> Generate(DemoEventPlan plan) => new Simulation(plan, materialize: true).Run();
+    public static IEnumerable<TrackedEvent> Generate(DemoEventPlan plan)
+    {
+        // A simulation is used up by one pass; each enumeration gets its own, so every pass yields the same events.
+        foreach (var e in new Simulation(plan, materialize: true).Run()) yield return e;
+    }
 
     /// <summary>Exactly how many events <see cref="Generate"/> yields for the plan, at a small fraction of the cost.</summary>
     public static long Count(DemoEventPlan plan)
