@@ -12,10 +12,11 @@ namespace Pharos.Platform.Cli;
 /// </summary>
 public static class CliVerbs
 {
-    public static bool Matches(string[] args) => args.Length > 0 && args[0] is "tokens" or "sources";
+    public static bool Matches(string[] args) => args.Length > 0 && (args[0] is "tokens" || ModuleVerb(args) is not null);
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
+        if (ModuleVerb(args) is { } verb) return await verb.RunAsync(app.Services, args, CancellationToken.None);
         try
         {
             if (args is ["tokens", "create", ..])
@@ -33,9 +34,7 @@ public static class CliVerbs
                 Console.WriteLine(created.Token);
                 return 0;
             }
-            if (args is ["sources", "create", ..])
-                return await Pharos.Analytics.Cli.SourcesVerb.RunAsync(app, Option(args, "--name") ?? throw new ArgumentException("--name <source name> is required."));
-            await Console.Error.WriteLineAsync("Usage: pharos tokens create --user <email> --name <label> | pharos sources create --name <source name>");
+            await Console.Error.WriteLineAsync("Usage: pharos tokens create --user <email> --name <label>");
             return 2;
         }
         catch (Exception e) when (e is ArgumentException or RuleViolation or NotFound)
@@ -45,9 +44,27 @@ public static class CliVerbs
         }
     }
 
+    // Platform may not name a module's types (ModuleBoundaryTests), so the verbs modules bring are found by their interface.
+    private static readonly Lazy<ICliVerb[]> ModuleVerbs = new(() =>
+    [
+        .. typeof(CliVerbs).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICliVerb).IsAssignableFrom(t))
+            .Select(t => (ICliVerb)Activator.CreateInstance(t)!),
+    ]);
+
+    private static ICliVerb? ModuleVerb(string[] args) => args.Length > 0 ? ModuleVerbs.Value.FirstOrDefault(v => v.Name == args[0]) : null;
+
     private static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
+}
+
+/// <summary>A verb a module adds (its first word is <see cref="Name"/>); it needs a public parameterless constructor.</summary>
+internal interface ICliVerb
+{
+    string Name { get; }
+
+    Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken ct);
 }
