@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pharos.Analytics.Catalog;
+using Pharos.Analytics.Insights;
+using Pharos.Analytics.Queries;
 using Pharos.Analytics.Privacy;
 using Pharos.Analytics.Sources;
 using Pharos.Analytics.Store;
@@ -50,5 +52,6 @@ public static class AnalyticsModule
         return new DuckDbEventStore(path, o.DedupDays, sp.GetRequiredService<ILogger<DuckDbEventStore>>());
     }
 
-    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage().MapWebsiteFunnel();
+    public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage().MapWebsiteFunnel()
+        .MapFunnels().MapRetention().MapPaths().MapTrends().MapInsights();
 }

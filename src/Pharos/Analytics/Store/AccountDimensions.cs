@@ -6,28 +6,31 @@ namespace Pharos.Analytics.Store;
 
 /// <summary>
 /// Keeps the event store's copy of the customer book (external id → account, tier, industry, region) current.
-/// Queries call <see cref="EnsureSyncedAsync"/>; the book is re-read at most every few seconds and written to the
-/// store only when it changed, so an account created a moment ago already claims its earlier events.
+/// Queries call <see cref="EnsureSyncedAsync"/>: a cheap count and version sum notices created, edited and deleted
+/// accounts at once (so an account created a moment ago already claims its earlier events); the whole book is
+/// re-read every <see cref="FullEvery"/> as well, for changes that bump no version (a tier recomputed by the rules).
 /// </summary>
 internal sealed class AccountDimensions(IServiceScopeFactory scopes, IEventStore store, TimeProvider time) : IDisposable
 {
-    private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan FullEvery = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
     private int _fingerprint;
+    private (int Count, long Versions) _stamp = (-1, -1);
     private Dictionary<string, AccountDimension> _byExternalId = [];
 
     public void Dispose() => _gate.Dispose();
 
     public async Task<IReadOnlyDictionary<string, AccountDimension>> EnsureSyncedAsync(CancellationToken ct, bool force = false)
     {
-        if (!force && time.GetUtcNow() - _checkedAt < MinInterval) return _byExternalId;
         await _gate.WaitAsync(ct);
         try
         {
-            if (!force && time.GetUtcNow() - _checkedAt < MinInterval) return _byExternalId;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PharosDb>();
+            var linked = CustomerDirectory.Accounts(db).Where(a => a.ExternalId != null);
+            var stamp = (await linked.CountAsync(ct), await linked.SumAsync(a => (long)a.Version, ct));
+            if (!force && stamp == _stamp && time.GetUtcNow() - _checkedAt < FullEvery) return _byExternalId;
             var rows = await CustomerDirectory.Accounts(db).Where(a => a.ExternalId != null)
                 .Select(a => new { a.ExternalId, a.Id, a.Name, a.Tier, a.Industry, a.Region }).ToListAsync(ct);
             var dims = rows.Select(a => new AccountDimension(a.ExternalId!, a.Id, a.Name, a.Tier.ToString(), a.Industry, a.Region))
@@ -42,6 +45,7 @@ internal sealed class AccountDimensions(IServiceScopeFactory scopes, IEventStore
                 _byExternalId = dims.DistinctBy(d => d.ExternalId).ToDictionary(d => d.ExternalId, StringComparer.Ordinal);
             }
             _checkedAt = time.GetUtcNow();
+            _stamp = stamp;
             return _byExternalId;
         }
         finally { _gate.Release(); }

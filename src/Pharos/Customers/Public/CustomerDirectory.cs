@@ -17,6 +17,8 @@ public sealed record AccountCard
     public string? ExternalId { get; init; }
     public string Industry { get; init; } = "";
     public string Region { get; init; } = "";
+    /// <summary>Grows with every edit: lets another module notice that the book changed without reading it all.</summary>
+    public uint Version { get; init; }
 }
 
 public sealed record ContactCard
@@ -35,7 +37,7 @@ public sealed record ContactCard
 public static class CustomerDirectory
 {
     public static IQueryable<AccountCard> Accounts(PharosDb db) =>
-        db.Set<Account>().AsNoTracking().Select(a => new AccountCard { Id = a.Id, Name = a.Name, Tier = a.Tier, OwnerId = a.OwnerId, ExternalId = a.ExternalId, Industry = a.Industry, Region = a.Region });
+        db.Set<Account>().AsNoTracking().Select(a => new AccountCard { Id = a.Id, Name = a.Name, Tier = a.Tier, OwnerId = a.OwnerId, ExternalId = a.ExternalId, Industry = a.Industry, Region = a.Region, Version = a.Version });
 
     public static IQueryable<ContactCard> Contacts(PharosDb db) =>
         db.Set<Contact>().AsNoTracking().Select(c => new ContactCard { Id = c.Id, AccountId = c.AccountId, Name = c.Name, Email = c.Email, Role = c.Role });
