@@ -102,6 +102,8 @@ public sealed partial class PharosProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Pharos__DataDirectory"] = dataDirectory;
         psi.Environment["Pharos__Seed"] = seed;
+        // A twentieth of the demo's events (about 100,000): enough for the analytics pages, quick to seed.
+        psi.Environment["Pharos__DemoEventScale"] = "0.05";
         psi.Environment["Pharos__Database__Provider"] = "Sqlite";
         psi.Environment["Pharos__Database__ConnectionString"] = "";
         psi.Environment.Remove("ASPNETCORE_URLS");

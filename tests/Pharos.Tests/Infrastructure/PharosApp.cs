@@ -49,6 +49,8 @@ public abstract class PharosApp : IAsyncLifetime
     {
         ["Pharos:DataDirectory"] = DataDirectory,
         ["Pharos:Seed"] = Seed,
+        // Millions of demo events are for people trying Pharos; the tests that need events send their own.
+        ["Pharos:DemoEventScale"] = "0",
         ["Pharos:Database:Provider"] = Provider.ToString(),
         ["Pharos:Database:ConnectionString"] = PostgresConnectionString ?? "",
     };

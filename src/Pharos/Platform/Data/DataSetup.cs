@@ -23,6 +23,8 @@ public sealed class PharosOptions
     [Required] public string DataDirectory { get; set; } = "data";
     /// <summary>Demo: seed the Chinese demo dataset on first start. None: create one admin with a one-time password.</summary>
     public string Seed { get; set; } = "None";
+    /// <summary>Demo: product and website events to seed, as a multiple of the realistic default (about 2 million); 0 seeds none.</summary>
+    [Range(0, 50)] public double DemoEventScale { get; set; } = 1;
 }
 
 public static class DataSetup

@@ -16,7 +16,8 @@ namespace Pharos.Seeding.Demo;
 /// revenue (the shape behind 二八原则), ~1,750 contacts with operations roles, account teams and staff.
 /// Deterministic (fixed seed) so screenshots and tests see the same book.
 /// </summary>
-public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, PortalLogins portalLogins, Pharos.Platform.Files.AttachmentStore files, TimeProvider time)
+public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retier retier, PortalLogins portalLogins, Pharos.Platform.Files.AttachmentStore files, TimeProvider time,
+    Pharos.Analytics.Store.IEventStore events, Microsoft.Extensions.Options.IOptions<PharosOptions> options)
 {
     public const int AccountCount = 600;
 
@@ -85,13 +86,14 @@ public sealed class DemoSeeder(PharosDb db, UserManager<PharosUser> users, Retie
             }
         }
         DemoService.Add(db, now);
-        DemoAnalytics.AddSource(db, now);
+        var source = DemoAnalytics.AddSource(db, now);
         db.Audit(Actor.System, now, "Demo", Guid.Empty, "seeded", new { accounts = accounts.Count, contacts });
         await db.SaveChangesAsync(ct);
         await retier.RunAsync(Actor.System, ct);
 
         await AddTeamsAndOverridesAsync(accounts, staff, rng, ct);
         await new DemoTickets(db, portalLogins, files, time).SeedAsync(staff, rng, ct);
+        await DemoAnalytics.SeedEventsAsync(db, events, source, options.Value.DemoEventScale, now, ct);
     }
 
     private async Task AddTeamsAndOverridesAsync(List<Account> accounts, Dictionary<string, PharosUser> staff, Random rng, CancellationToken ct)
