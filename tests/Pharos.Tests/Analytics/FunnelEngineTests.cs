@@ -312,6 +312,33 @@ public sealed class FunnelEngineTests
     }
 
     [Fact]
+    public async Task Equal_times_are_ordered_by_breakdown_value_so_storage_order_does_not_matter()
+    {
+        var d = new FunnelDefinition { Steps = [A, B], Breakdown = true };
+        List<ScanRow> one = [Row("p", M(0), [A], breakdown: "web"), Row("p", M(0), [A], breakdown: "app"), Row("p", M(1), [B])];
+        List<ScanRow> other = [one[1], one[0], one[2]];
+
+        var first = await FunnelEngine.RunAsync(d, one.AsIs(), CancellationToken.None);
+        var second = await FunnelEngine.RunAsync(d, other.AsIs(), CancellationToken.None);
+
+        Assert.Equal("app", Assert.Single(first.Breakdowns).Breakdown);
+        Assert.Equal("app", Assert.Single(second.Breakdowns).Breakdown);
+    }
+
+    [Fact]
+    public async Task A_strict_funnel_by_account_is_broken_by_any_members_event()
+    {
+        var d = Abc(FunnelOrder.Strict) with { CountBy = CountBy.Account };
+        List<ScanRow> rows =
+        [
+            Row("p1", M(0), [A], account: "acme"), Row("p2", M(1), [B], account: "acme"), Row("p1", M(2), [C], account: "acme"),
+            Row("p3", M(0), [A], account: "globex"), Row("p4", M(1), None, account: "globex"), Row("p3", M(2), [B], account: "globex"),
+        ];
+
+        Is([2, 1, 1], Counts((await Run(d, rows)).Total));
+    }
+
+    [Fact]
     public async Task The_first_attempt_to_reach_the_furthest_step_gives_the_times()
     {
         List<ScanRow> rows =

@@ -105,4 +105,26 @@ public sealed class PathEngineTests
 
         Assert.All(r.Edges, e => Assert.Equal(1, e.Step));
     }
+
+    [Fact]
+    public async Task Paths_refuse_rows_that_are_not_grouped_by_person()
+    {
+        List<ScanRow> rows = [Page("p", M(0), "/home"), Page("q", M(0), "/home"), Page("p", M(1), "/pricing")];
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => PathEngine.RunAsync(new PathDefinition(), rows.AsIs(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Events_at_the_same_time_are_taken_in_label_order()
+    {
+        List<ScanRow> one = [Page("p", M(0), "/home"), Page("p", M(1), "/pricing"), Page("p", M(1), "/docs")];
+        List<ScanRow> other = [one[0], one[2], one[1]];
+        var d = new PathDefinition { Pivot = "/home" };
+
+        var first = Edges(await PathEngine.RunAsync(d, one.AsIs(), CancellationToken.None));
+        var second = Edges(await PathEngine.RunAsync(d, other.AsIs(), CancellationToken.None));
+
+        Is([(1, "/home", "/docs", 1), (2, "/docs", "/pricing", 1)], first);
+        Is(first, second);
+    }
 }

@@ -47,6 +47,15 @@ public sealed class RetentionEngineTests
     }
 
     [Fact]
+    public async Task Retention_does_not_depend_on_the_row_order()
+    {
+        var shuffled = Book().OrderBy(r => r.Label).ThenByDescending(r => r.TimestampMicros).ToList();
+
+        Is(Table(await Run(Daily(), Book())), Table(await Run(Daily(), shuffled)));
+        Is(Table(await Run(Daily(RetentionMode.Recurring), Book())), Table(await Run(Daily(RetentionMode.Recurring), shuffled)));
+    }
+
+    [Fact]
     public async Task Recurring_retention_counts_a_person_in_every_period_they_started()
     {
         var r = await Run(Daily(RetentionMode.Recurring), Book());

@@ -44,6 +44,20 @@ public sealed class TrendEngineTests
     }
 
     [Fact]
+    public async Task Days_follow_daylight_saving_time()
+    {
+        // Berlin moves from UTC+1 to UTC+2 on 2025-03-30: 21:30 UTC that day is 23:30 local, 22:30 UTC is the 31st.
+        var berlin = new DateTimeOffset(2025, 3, 30, 0, 0, 0, TimeSpan.FromHours(1));
+        DateTimeOffset[] times = [new(2025, 3, 29, 23, 30, 0, TimeSpan.Zero), new(2025, 3, 30, 21, 30, 0, TimeSpan.Zero), new(2025, 3, 30, 22, 30, 0, TimeSpan.Zero)];
+        var d = new TrendDefinition { From = berlin, To = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.FromHours(2)), Series = [0], TimeZone = "Europe/Berlin" };
+
+        var r = await Run(d, times.Select(t => new ScanRow("p", null, Micros(t), 1, "e", null)));
+
+        Assert.Equal([new DateOnly(2025, 3, 30), new DateOnly(2025, 3, 31)], r.Buckets);
+        Assert.Equal([2L, 1], Line(r.Series[0]));
+    }
+
+    [Fact]
     public async Task Unique_persons_count_each_person_once_per_bucket_and_once_in_the_total()
     {
         List<ScanRow> rows = [Row("p", H(1), [0]), Row("p", H(2), [0]), Row("q", H(3), [0]), Row("p", D(1), [0])];

@@ -98,6 +98,9 @@ internal sealed class FunnelPass
     private readonly int _relevant;
     private readonly int[] _stepBitsOf = new int[32];
     private readonly int[] _exclusionBitsOf = new int[32];
+    // When the funnel's matchers are among the first few, one lookup per row resolves the mask: steps in the low
+    // 16 bits, exclusions in the high ones.
+    private readonly int[]? _byMask;
     private readonly UnitMachine _machine;
     private readonly AccountBuffer? _accounts;
     private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
@@ -115,26 +118,33 @@ internal sealed class FunnelPass
         foreach (var x in definition.Exclusions)
             for (var s = x.FromStep + 1; s <= x.ToStep; s++) _exclusionBitsOf[x.Matcher] |= 1 << s;
         for (var i = 0; i < 32; i++) if ((_stepBitsOf[i] | _exclusionBitsOf[i]) != 0) _relevant |= 1 << i;
+        if (_relevant < 1 << 12)
+        {
+            _byMask = new int[_relevant + 1];
+            for (var mask = 0; mask <= _relevant; mask++)
+            {
+                var (steps, exclusions) = Resolve(mask & _relevant);
+                _byMask[mask] = steps | (exclusions << 16);
+            }
+        }
         _keepUnmatched = definition.Order == FunnelOrder.Strict;
         var window = definition.ConversionWindow.Ticks / TimeSpan.TicksPerMicrosecond;
         _machine = definition.Order == FunnelOrder.AnyOrder
             ? new AnyOrderMachine(n, window)
             : new OrderedMachine(n, window, definition.Order == FunnelOrder.Strict);
-        if (definition.CountBy == CountBy.Account) _accounts = new AccountBuffer();
+        if (definition.CountBy == CountBy.Account) _accounts = new AccountBuffer(definition.Breakdown);
     }
 
     public void Add(in ScanRow row)
     {
-        var steps = 0;
-        var exclusions = 0;
-        var m = row.Mask & _relevant;
-        while (m != 0)
+        int steps, exclusions;
+        if (_byMask is { } table)
         {
-            var i = BitOperations.TrailingZeroCount(m);
-            steps |= _stepBitsOf[i];
-            exclusions |= _exclusionBitsOf[i];
-            m &= m - 1;
+            var both = table[row.Mask & _relevant];
+            steps = both & 0xFFFF;
+            exclusions = both >>> 16;
         }
+        else (steps, exclusions) = Resolve(row.Mask & _relevant);
         if ((steps | exclusions) == 0 && !_keepUnmatched) return;
         if (_accounts is not null)
         {
@@ -142,6 +152,20 @@ internal sealed class FunnelPass
             return;
         }
         Feed(row.Person, row.TimestampMicros, steps, exclusions, row.Breakdown);
+    }
+
+    private (int Steps, int Exclusions) Resolve(int mask)
+    {
+        var steps = 0;
+        var exclusions = 0;
+        while (mask != 0)
+        {
+            var i = BitOperations.TrailingZeroCount(mask);
+            steps |= _stepBitsOf[i];
+            exclusions |= _exclusionBitsOf[i];
+            mask &= mask - 1;
+        }
+        return (steps, exclusions);
     }
 
     public void Complete(CancellationToken ct)
@@ -177,15 +201,14 @@ internal sealed class FunnelPass
     /// Rows of the accounts, kept compactly until the scan ends: the store orders by person, and an account's
     /// attempt runs across all its people's events, so each account's rows are sorted by time before its pass.
     /// </summary>
-    private sealed class AccountBuffer
+    private sealed class AccountBuffer(bool keepBreakdown)
     {
         private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
         private readonly List<string> _names = [];
-        private int[] _account = new int[1024];
-        private long[] _ts = new long[1024];
-        private int[] _steps = new int[1024];
-        private int[] _exclusions = new int[1024];
-        private string?[] _breakdown = new string?[1024];
+        private int[] _account = new int[1 << 16];
+        private long[] _ts = new long[1 << 16];
+        private int[] _bits = new int[1 << 16];
+        private string?[] _breakdown = keepBreakdown ? new string?[1 << 16] : [];
         private int _count;
         private string? _lastName;
         private int _lastId;
@@ -207,40 +230,58 @@ internal sealed class FunnelPass
                 var size = _count * 2;
                 Array.Resize(ref _account, size);
                 Array.Resize(ref _ts, size);
-                Array.Resize(ref _steps, size);
-                Array.Resize(ref _exclusions, size);
-                Array.Resize(ref _breakdown, size);
+                Array.Resize(ref _bits, size);
+                if (keepBreakdown) Array.Resize(ref _breakdown, size);
             }
             _account[_count] = _lastId;
             _ts[_count] = ts;
-            _steps[_count] = steps;
-            _exclusions[_count] = exclusions;
-            _breakdown[_count] = breakdown;
+            // Steps and exclusions use bits 1 to 10: 11 bits each.
+            _bits[_count] = steps | (exclusions << 11);
+            if (keepBreakdown) _breakdown[_count] = breakdown;
             _count++;
         }
 
         public void Replay(FunnelPass pass, CancellationToken ct)
         {
-            // Counting sort by account, then each account's rows by time; equal times keep scan order.
+            // Counting sort by account into (time, scan position and bits) pairs, then each account's slice by time.
+            // The pairs carry what the pass needs, so the replay reads them in order instead of jumping around the
+            // buffer (a cache miss per row, most of the cost).
             var accounts = _names.Count;
             var start = new int[accounts + 1];
             for (var i = 0; i < _count; i++) start[_account[i] + 1]++;
             for (var a = 0; a < accounts; a++) start[a + 1] += start[a];
             var next = (int[])start.Clone();
-            var order = new int[_count];
-            for (var i = 0; i < _count; i++) order[next[_account[i]]++] = i;
-            var ts = _ts;
-            Comparison<int> byTime = (x, y) => ts[x] != ts[y] ? ts[x].CompareTo(ts[y]) : x.CompareTo(y);
+            var keys = new long[_count];
+            var items = new long[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                var at = next[_account[i]]++;
+                keys[at] = _ts[i];
+                items[at] = ((long)i << 22) | (uint)_bits[i];
+            }
+            _account = _bits = [];
+            _ts = [];
             var byName = Enumerable.Range(0, accounts).OrderBy(a => _names[a], StringComparer.Ordinal);
             var fed = 0;
             foreach (var a in byName)
             {
-                var slice = order.AsSpan(start[a], start[a + 1] - start[a]);
-                slice.Sort(byTime);
-                foreach (var i in slice)
+                var times = keys.AsSpan(start[a], start[a + 1] - start[a]);
+                var rows = items.AsSpan(start[a], times.Length);
+                times.Sort(rows);
+                // The sort is not stable: equal times go back to scan order (the position is in the high bits).
+                for (var i = 0; i < times.Length;)
+                {
+                    var j = i + 1;
+                    while (j < times.Length && times[j] == times[i]) j++;
+                    if (j - i > 1) rows[i..j].Sort();
+                    i = j;
+                }
+                for (var k = 0; k < times.Length; k++)
                 {
                     if ((++fed & 4095) == 0) ct.ThrowIfCancellationRequested();
-                    pass.Feed(_names[a], _ts[i], _steps[i], _exclusions[i], _breakdown[i]);
+                    var item = rows[k];
+                    var bits = (int)(item & 0x3F_FFFF);
+                    pass.Feed(_names[a], times[k], bits & 0x7FF, bits >>> 11, keepBreakdown ? _breakdown[item >>> 22] : null);
                 }
             }
         }
@@ -438,8 +479,12 @@ internal sealed class OrderedMachine : UnitMachine
         if (!_excluded[p])
         {
             var to = s * _n;
-            Array.Copy(_times, from, _times, to, p);
-            Array.Copy(_ids, from, _ids, to, p);
+            // At most nine entries: a loop beats Array.Copy's call overhead.
+            for (var j = 0; j < p; j++)
+            {
+                _times[to + j] = _times[from + j];
+                _ids[to + j] = _ids[from + j];
+            }
             _times[to + p] = ts;
             _ids[to + p] = id;
             _start[s] = attempt;
@@ -452,7 +497,7 @@ internal sealed class OrderedMachine : UnitMachine
             _maxStep = s;
             _maxExcluded = _excluded[p];
             _maxStart = attempt;
-            Array.Copy(_times, from, _maxTimes, 0, p);
+            for (var j = 0; j < p; j++) _maxTimes[j] = _times[from + j];
             _maxTimes[p] = ts;
             _maxBreakdown = firstBreakdown;
         }

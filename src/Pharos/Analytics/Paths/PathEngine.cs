@@ -25,6 +25,10 @@ internal static class PathEngine
         var gap = definition.SessionGap.Ticks / TimeSpan.TicksPerMicrosecond;
         var paths = new PathStore(definition.Steps + 1);
         var session = new List<int>();
+        // The labels of the current timestamp: equal times go into the session in label order, so the paths do not
+        // depend on the order the store returned them in.
+        var tied = new List<int>();
+        Comparison<int> byLabel = (a, b) => string.CompareOrdinal(labels[a], labels[b]);
         var finished = new HashSet<string>(StringComparer.Ordinal);
         string? person = null;
         var personIndex = -1;
@@ -33,8 +37,17 @@ internal static class PathEngine
         var lastLabelId = 0;
         var n = 0;
 
+        void Untie()
+        {
+            if (tied.Count > 1) tied.Sort(byLabel);
+            foreach (var id in tied)
+                if (!definition.CollapseRepeats || session.Count == 0 || session[^1] != id) session.Add(id);
+            tied.Clear();
+        }
+
         void EndSession()
         {
+            Untie();
             if (session.Count > 0) paths.Add(personIndex, session, pivot, definition.Direction, definition.Steps);
             session.Clear();
         }
@@ -42,6 +55,7 @@ internal static class PathEngine
         await foreach (var row in rows.WithCancellation(ct))
         {
             if ((++n & 4095) == 0) ct.ThrowIfCancellationRequested();
+            var ts = row.TimestampMicros;
             if (!ReferenceEquals(row.Person, person) && !string.Equals(row.Person, person, StringComparison.Ordinal))
             {
                 EndSession();
@@ -50,18 +64,19 @@ internal static class PathEngine
                 person = row.Person;
                 personIndex++;
             }
-            else if (row.TimestampMicros < lastTs)
+            else if (ts < lastTs)
                 throw new InvalidOperationException($"The rows of '{row.Person}' go back in time: paths need rows ordered by person, then time.");
-            else if (row.TimestampMicros - lastTs > gap)
+            else if (ts - lastTs > gap)
                 EndSession();
-            lastTs = row.TimestampMicros;
+            else if (ts != lastTs)
+                Untie();
+            lastTs = ts;
             if (!ReferenceEquals(row.Label, lastLabel) && !string.Equals(row.Label, lastLabel, StringComparison.Ordinal))
             {
                 lastLabelId = Id(row.Label);
                 lastLabel = row.Label;
             }
-            if (definition.CollapseRepeats && session.Count > 0 && session[^1] == lastLabelId) continue;
-            session.Add(lastLabelId);
+            tied.Add(lastLabelId);
         }
         EndSession();
         ct.ThrowIfCancellationRequested();

@@ -6,14 +6,14 @@ public enum TimeInterval { Day, Week, Month }
 /// <summary>
 /// Cuts epoch-µs instants into local days, ISO weeks (Monday first) and months of one time zone. Converting each
 /// row through <see cref="TimeZoneInfo"/> would cost more than the rest of an analysis, so the local day is cached
-/// per 15-minute UTC slot: zones change offset on quarter hours, and a slot whose two ends fall on different days
-/// is never cached. Not thread-safe: one per analysis.
+/// per 15-minute UTC slot (65,536 slots, direct-mapped: about 680 days): zones change offset on quarter hours, and a
+/// slot whose two ends fall on different days is never cached. Not thread-safe: one per analysis.
 /// </summary>
 internal sealed class LocalCalendar
 {
     public const string DefaultTimeZone = "Asia/Shanghai";
     private const long SlotMicros = 15 * 60 * 1_000_000L;
-    private const int CacheSize = 4096;
+    private const int CacheSize = 1 << 16;
     private readonly TimeZoneInfo _zone;
     private readonly long[] _slots = new long[CacheSize];
     private readonly int[] _days = new int[CacheSize];
@@ -34,13 +34,11 @@ internal sealed class LocalCalendar
         if (rem < 0) slot--;
         var i = (int)(slot & (CacheSize - 1));
         if (_slots[i] == slot) return _days[i];
-        var day = Compute(micros);
-        if (Compute(slot * SlotMicros) == Compute(slot * SlotMicros + SlotMicros - 1))
-        {
-            _slots[i] = slot;
-            _days[i] = day;
-        }
-        return day;
+        var first = Compute(slot * SlotMicros);
+        if (first != Compute(slot * SlotMicros + SlotMicros - 1)) return Compute(micros);
+        _slots[i] = slot;
+        _days[i] = first;
+        return first;
     }
 
     private int Compute(long micros)

@@ -23,7 +23,7 @@ internal static class TrendEngine
         if (!definition.Breakdown) values.Add(null);
         var counts = Enumerable.Range(0, series).Select(_ => new List<long[]?>()).ToArray();
         var unitIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new HashSet<Seen>();
+        var seen = unique ? new SeenBuckets(buckets, series) : null;
         string? lastValue = null;
         var lastValueId = 0;
         string? lastUnit = null;
@@ -57,6 +57,8 @@ internal static class TrendEngine
                 {
                     if (!valueIds.TryGetValue(value, out lastValueId))
                     {
+                        // The distinct-unit keys hold a value id in 28 bits.
+                        if (values.Count == 1 << 28) throw new InvalidOperationException("More than 2^28 breakdown values.");
                         valueIds.Add(value, lastValueId = values.Count);
                         values.Add(value);
                     }
@@ -68,7 +70,7 @@ internal static class TrendEngine
             for (var s = 0; s < series; s++)
             {
                 if ((hits & (1 << s)) == 0) continue;
-                if (unique && !seen.Add(new Seen(unitId, valueId, s * buckets + bucket))) continue;
+                if (seen is not null && !seen.Add(unitId, s, valueId, bucket)) continue;
                 var perValue = counts[s];
                 while (perValue.Count <= valueId) perValue.Add(null);
                 (perValue[valueId] ??= new long[buckets])[bucket]++;
@@ -77,25 +79,25 @@ internal static class TrendEngine
         ct.ThrowIfCancellationRequested();
 
         var bucketDays = Enumerable.Range(first, buckets).Select(p => LocalCalendar.PeriodStart(p, definition.Interval)).ToList();
-        var totals = unique ? UniqueTotals(seen, buckets) : null;
         var result = new List<TrendSeries>();
         for (var s = 0; s < series; s++)
         {
             var matcher = definition.Series[s];
+            long Total(int value) => seen?.Units(s, value) ?? counts[s][value]!.Sum();
             if (!definition.Breakdown)
             {
                 var line = counts[s].Count > 0 && counts[s][0] is { } c ? c : new long[buckets];
-                result.Add(new TrendSeries(s, matcher, null, line, totals?.GetValueOrDefault((s, 0)) ?? line.Sum()));
+                result.Add(new TrendSeries(s, matcher, null, line, counts[s].Count > 0 ? Total(0) : 0));
                 continue;
             }
             var present = Enumerable.Range(0, counts[s].Count).Where(v => counts[s][v] is not null)
-                .Select(v => (Id: v, Total: totals?.GetValueOrDefault((s, v)) ?? counts[s][v]!.Sum()))
+                .Select(v => (Id: v, Total: Total(v)))
                 .OrderByDescending(v => v.Total).ThenBy(v => values[v.Id], StringComparer.Ordinal).ToList();
             foreach (var (id, total) in present.Take(definition.BreakdownLimit))
                 result.Add(new TrendSeries(s, matcher, values[id], counts[s][id]!, total));
             if (present.Count <= definition.BreakdownLimit) continue;
             var rest = present.Skip(definition.BreakdownLimit).Select(v => v.Id).ToHashSet();
-            if (!unique)
+            if (seen is null)
             {
                 var other = new long[buckets];
                 foreach (var id in rest) for (var b = 0; b < buckets; b++) other[b] += counts[s][id]![b];
@@ -103,31 +105,73 @@ internal static class TrendEngine
             }
             else
             {
-                // A unit seen under two of the grouped values counts once in "(other)".
-                var perBucket = new HashSet<(int Unit, int Bucket)>();
-                var overall = new HashSet<int>();
-                var other = new long[buckets];
-                foreach (var x in seen)
-                {
-                    if (x.SeriesBucket / buckets != s || !rest.Contains(x.Value)) continue;
-                    if (perBucket.Add((x.Unit, x.SeriesBucket % buckets))) other[x.SeriesBucket % buckets]++;
-                    overall.Add(x.Unit);
-                }
-                result.Add(new TrendSeries(s, matcher, BreakdownLabels.Other, other, overall.Count));
+                var (other, units) = seen.Union(s, rest);
+                result.Add(new TrendSeries(s, matcher, BreakdownLabels.Other, other, units));
             }
         }
         return new TrendResult(bucketDays, result);
     }
 
-    /// <summary>Distinct units per (series, value) over the whole range: a unit active in several buckets counts once.</summary>
-    private static Dictionary<(int Series, int Value), long> UniqueTotals(HashSet<Seen> seen, int buckets)
+    /// <summary>
+    /// Which buckets each (unit, series, value) was seen in, as a bit set per combination in one pooled array: exact
+    /// distinct counts in any row order, one bit test per row, and no per-row allocation.
+    /// </summary>
+    private sealed class SeenBuckets(int buckets, int series)
     {
-        var distinct = new HashSet<(int Unit, int Series, int Value)>();
-        foreach (var x in seen) distinct.Add((x.Unit, x.SeriesBucket / buckets, x.Value));
-        var totals = new Dictionary<(int, int), long>();
-        foreach (var (_, s, v) in distinct) totals[(s, v)] = totals.GetValueOrDefault((s, v)) + 1;
-        return totals;
-    }
+        private readonly int _words = (buckets + 63) >> 6;
+        private readonly Dictionary<long, int> _combos = [];
+        private readonly List<long> _keys = [];
+        private long[] _bits = new long[1024];
+        private readonly long[] _lastKey = Enumerable.Repeat(-1L, series).ToArray();
+        private readonly int[] _lastCombo = new int[series];
+        private readonly Dictionary<(int Series, int Value), long> _units = [];
 
-    private readonly record struct Seen(int Unit, int Value, int SeriesBucket);
+        /// <summary>Marks the bucket; false when the unit was already counted there.</summary>
+        public bool Add(int unit, int s, int value, int bucket)
+        {
+            var key = ((long)unit << 32) | ((long)s << 28) | (uint)value;
+            int combo;
+            if (_lastKey[s] == key) combo = _lastCombo[s];
+            else
+            {
+                if (!_combos.TryGetValue(key, out combo))
+                {
+                    combo = _keys.Count;
+                    _combos.Add(key, combo);
+                    _keys.Add(key);
+                    if ((combo + 1) * _words > _bits.Length) Array.Resize(ref _bits, Math.Max(_bits.Length * 2, (combo + 1) * _words));
+                    _units[(s, value)] = _units.GetValueOrDefault((s, value)) + 1;
+                }
+                _lastKey[s] = key;
+                _lastCombo[s] = combo;
+            }
+            ref var word = ref _bits[combo * _words + (bucket >> 6)];
+            var bit = 1L << (bucket & 63);
+            if ((word & bit) != 0) return false;
+            word |= bit;
+            return true;
+        }
+
+        /// <summary>Distinct units of one series and value over the whole range.</summary>
+        public long Units(int s, int value) => _units.GetValueOrDefault((s, value));
+
+        /// <summary>Per bucket and overall, the distinct units of a series under any of the values: a unit seen under two counts once.</summary>
+        public (long[] PerBucket, long Units) Union(int s, HashSet<int> values)
+        {
+            var perUnit = new Dictionary<int, long[]>();
+            for (var combo = 0; combo < _keys.Count; combo++)
+            {
+                var key = _keys[combo];
+                if ((int)((key >> 28) & 0xF) != s || !values.Contains((int)(key & 0x0FFF_FFFF))) continue;
+                var unit = (int)(key >> 32);
+                if (!perUnit.TryGetValue(unit, out var bits)) perUnit.Add(unit, bits = new long[_words]);
+                for (var w = 0; w < _words; w++) bits[w] |= _bits[combo * _words + w];
+            }
+            var perBucket = new long[buckets];
+            foreach (var bits in perUnit.Values)
+                for (var b = 0; b < buckets; b++)
+                    if ((bits[b >> 6] & (1L << (b & 63))) != 0) perBucket[b]++;
+            return (perBucket, perUnit.Count);
+        }
+    }
 }
