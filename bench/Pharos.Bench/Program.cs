@@ -7,6 +7,7 @@ return args switch
     ["serve-baseline", ..] => await ServeBaselineAsync(args),
     ["ingest", ..] => await IngestLoad.RunAsync(args[1..]),
     ["append", ..] => await StoreAppend.RunAsync(args[1..]),
+    ["explain", ..] => await Pharos.Bench.Queries.ExplainScan.RunAsync(args[1..]),
     ["queries", ..] => await Pharos.Bench.Queries.QueryTimings.RunAsync(args[1..]),
     _ => Run(args),
 };

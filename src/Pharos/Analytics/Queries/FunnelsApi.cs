@@ -59,7 +59,7 @@ public static class FunnelsApi
             Breakdown = r.Breakdown is { Property: not null } or { AccountField: not null },
         };
         // As PostHog: every step must fall inside the date range; a conversion that finishes after it is not counted.
-        return (set.Scan(r.From, r.To, r.Filters, r.Breakdown, allEvents: definition.NeedsAllEvents), definition);
+        return (set.Scan(r.From, r.To, r.Filters, r.Breakdown, allEvents: definition.NeedsAllEvents, withAccount: r.CountBy == CountBy.Account, withLabel: false), definition);
     }
 
     public static RouteGroupBuilder MapFunnels(this RouteGroupBuilder api)

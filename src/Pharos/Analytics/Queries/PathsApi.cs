@@ -36,7 +36,7 @@ public static class PathsApi
             Pivot = string.IsNullOrWhiteSpace(r.Pivot) ? null : r.Pivot.Trim(), Direction = r.Direction, Steps = r.Steps,
             EdgesPerStep = Math.Clamp(r.EdgesPerStep, 1, 50),
         };
-        return (set.Scan(r.From, r.To, r.Filters), definition);
+        return (set.Scan(r.From, r.To, r.Filters, withAccount: false), definition);
     }
 
     public static RouteGroupBuilder MapPaths(this RouteGroupBuilder api)

@@ -33,7 +33,8 @@ internal sealed class MatcherSet
         return _matchers.Count - 1;
     }
 
-    public EventScan Scan(DateTimeOffset from, DateTimeOffset to, QueryFilters? filters, Breakdown? breakdown = null, bool allEvents = false, bool ordered = true)
+    public EventScan Scan(DateTimeOffset from, DateTimeOffset to, QueryFilters? filters, Breakdown? breakdown = null, bool allEvents = false, bool ordered = true,
+        bool withAccount = true, bool withLabel = true)
     {
         QueryRunner.CheckFilters(filters?.Properties, "filters");
         foreach (var a in filters?.Accounts ?? [])
@@ -41,7 +42,7 @@ internal sealed class MatcherSet
         if (breakdown is { Property: { } p } && (p.Length is 0 or > 200)) throw RuleViolation.BadField("breakdown", "A property name has 1 to 200 characters.");
         return new EventScan
         {
-            From = from, To = to, Matchers = _matchers, AllEvents = allEvents, OrderByPersonAndTime = ordered,
+            From = from, To = to, Matchers = _matchers, AllEvents = allEvents, OrderByPersonAndTime = ordered, WithAccount = withAccount, WithLabel = withLabel,
             Filters = filters?.Properties ?? [], AccountFilters = filters?.Accounts ?? [], Sources = filters?.Sources ?? [],
             Breakdown = breakdown is { Property: null, AccountField: null } ? null : breakdown,
         };

@@ -41,7 +41,7 @@ public static class RetentionApi
         };
         var errors = definition.Validate(new(definition)).ToList();
         if (errors.Count > 0) throw RuleViolation.BadField("period", errors[0].ErrorMessage ?? "Invalid.");
-        return (set.Scan(r.From, until > r.To ? until : r.To, r.Filters), definition);
+        return (set.Scan(r.From, until > r.To ? until : r.To, r.Filters, withAccount: r.CountBy == CountBy.Account, withLabel: false), definition);
     }
 
     public static RouteGroupBuilder MapRetention(this RouteGroupBuilder api)

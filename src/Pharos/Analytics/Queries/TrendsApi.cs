@@ -31,7 +31,7 @@ public static class TrendsApi
         };
         var errors = definition.Validate(new(definition)).ToList();
         if (errors.Count > 0) throw RuleViolation.BadField("interval", errors[0].ErrorMessage ?? "Invalid.");
-        return (set.Scan(r.From, r.To, r.Filters, r.Breakdown, ordered: false), definition);
+        return (set.Scan(r.From, r.To, r.Filters, r.Breakdown, ordered: false, withAccount: r.Measure == TrendMeasure.UniqueAccounts, withLabel: false), definition);
     }
 
     public static RouteGroupBuilder MapTrends(this RouteGroupBuilder api)

@@ -48,6 +48,10 @@ public sealed record EventScan
     /// <summary>Only rows of this account (external id): the account page.</summary>
     public string? Account { get; init; }
     public bool OrderByPersonAndTime { get; init; }
+    /// <summary>Resolve each row's account (group calls). Account filters, account breakdowns and <see cref="Account"/> imply it.</summary>
+    public bool WithAccount { get; init; } = true;
+    /// <summary>Return <see cref="ScanRow.Label"/> (event name, or the page's path); without it the label is empty.</summary>
+    public bool WithLabel { get; init; } = true;
     /// <summary>Nested fields to return with each row (<see cref="ScanRow.Extra"/>), e.g. context.campaign.term. Keys are fixed by the caller, never user input.</summary>
     public IReadOnlyList<ExtraField> Extra { get; init; } = [];
 }

@@ -44,16 +44,20 @@ internal static class ScanSql
             "type IN ('identify','alias') AND user_id IS NOT NULL AND coalesce(previous_id, anonymous_id) IS NOT NULL");
         var sb = new StringBuilder();
         sb.Append("WITH idmap AS (").Append(idmap).Append(')');
+        // Resolving accounts costs a pass over the group calls and a join on every row: only when asked for.
+        var withAccount = scan.WithAccount || scan.AccountFilters.Count > 0 || scan.Breakdown?.AccountField is not null || scan.Account is not null;
+        var withDimensions = scan.AccountFilters.Count > 0 || scan.Breakdown?.AccountField is not null;
+        if (withAccount)
         {
             // A user's account is the latest group call's; an event that names its group itself keeps that one.
             var membership = d.LatestPerKey("coalesce(g.user_id, im.v, g.anonymous_id)", "g.group_id", "g.ts",
-                $"{t} g LEFT JOIN idmap im ON g.user_id IS NULL AND im.k = g.anonymous_id", "g.type = 'group' AND g.group_id IS NOT NULL");
+                $"{t} g LEFT JOIN idmap im ON im.k = g.anonymous_id", "g.type = 'group' AND g.group_id IS NOT NULL");
             sb.Append(", membership AS (").Append(membership).Append(')');
         }
         var from = d.Param(ps, scan.From.UtcDateTime);
         var to = d.Param(ps, scan.To.UtcDateTime);
         sb.Append(", e AS (SELECT ev.*, coalesce(ev.user_id, im.v, ev.anonymous_id) AS person FROM ").Append(t)
-          .Append(" ev LEFT JOIN idmap im ON ev.user_id IS NULL AND im.k = ev.anonymous_id WHERE ev.ts >= ").Append(from)
+          .Append(" ev LEFT JOIN idmap im ON im.k = ev.anonymous_id WHERE ev.ts >= ").Append(from)
           .Append(" AND ev.ts < ").Append(to).Append(" AND ev.type IN ").Append(Visible).Append(')');
 
         var mask = new StringBuilder();
@@ -62,18 +66,22 @@ internal static class ScanSql
             if (i > 0) mask.Append(" + ");
             mask.Append("(CASE WHEN ").Append(Matcher(d, ps, scan.Matchers[i])).Append(" THEN ").Append(1 << i).Append(" ELSE 0 END)");
         }
-        var label = $"(CASE e.type WHEN 'page' THEN coalesce({d.JsonPath("e.properties", "path")}, {d.JsonPath("e.context", "page", "path")}, e.event, '/') ELSE coalesce(e.event, '') END)";
+        // The label reads the JSON columns of every row (for page paths): only analyses that show labels ask for it.
+        var label = !scan.WithLabel ? "''" : $"(CASE e.type WHEN 'page' THEN coalesce({d.JsonPath("e.properties", "path")}, {d.JsonPath("e.context", "page", "path")}, e.event, '/') ELSE coalesce(e.event, '') END)";
         var breakdown = scan.Breakdown switch
         {
             { AccountField: { } f } => "a." + Column(f),
             { Property: { } p } => d.JsonText("e.properties", p, ps),
             _ => "NULL",
         };
-        sb.Append(" SELECT e.person, coalesce(e.group_id, m.v) AS account, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(")
+        var accountExpr = withAccount ? "coalesce(e.group_id, m.v)" : "NULL";
+        sb.Append(" SELECT e.person, ").Append(accountExpr).Append(" AS account, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(")
           .Append(mask).Append(" AS INTEGER) AS mask, ").Append(label).Append(" AS label, CAST(").Append(breakdown).Append(" AS VARCHAR) AS breakdown")
           .Append(string.Concat(scan.Extra.Select((x, i) => $", {d.JsonPath(x.Column == EventColumn.Context ? "e.context" : "e.properties", x.Keys)} AS x{i}")))
-          .Append(" FROM e LEFT JOIN membership m ON m.k = e.person LEFT JOIN ").Append(d.AccountsTable)
-          .Append(" a ON a.external_id = coalesce(e.group_id, m.v) WHERE e.person IS NOT NULL");
+          .Append(" FROM e");
+        if (withAccount) sb.Append(" LEFT JOIN membership m ON m.k = e.person");
+        if (withDimensions) sb.Append(" LEFT JOIN ").Append(d.AccountsTable).Append(" a ON a.external_id = coalesce(e.group_id, m.v)");
+        sb.Append(" WHERE e.person IS NOT NULL");
         if (!scan.AllEvents)
         {
             sb.Append(" AND (");
