@@ -70,6 +70,7 @@ internal sealed class UsageDecline(IEventStore store, AccountDimensions accounts
         {
             From = BusinessWeeks.StartOf(baselineFrom, tz), To = BusinessWeeks.StartOf(thisWeek, tz),
             Matchers = [new EventMatcher(EventMatcher.Any), .. key is null ? s.KeyEvents.Select(e => new EventMatcher(e)) : [key]],
+            WithLabel = false,
         };
         var weeks = s.BaselineWeeks + s.RecentWeeks;
         var byAccount = new Dictionary<string, Activity>(StringComparer.Ordinal);
