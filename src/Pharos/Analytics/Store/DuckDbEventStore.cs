@@ -205,10 +205,11 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
 
     public async ValueTask DisposeAsync()
     {
-        if (_writer is null) return;
+        // Called by the store's hosted service at shutdown and again by the container; the second waits for the first.
         await _write.WaitAsync();
         try
         {
+            if (_writer is null) return;
             try { await ExecAsync(_writer, "CHECKPOINT", CancellationToken.None); }
             catch (DuckDBException e) { log.LogWarning(e, "Checkpoint at shutdown failed; the WAL is replayed at the next start"); }
             await _writer.DisposeAsync();
@@ -223,12 +224,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
         public override string Table => "events";
         public override string AccountsTable => "accounts";
 
-        public override string Param(List<KeyValuePair<string, object?>> ps, object? value)
-        {
-            var name = "p" + ps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            ps.Add(new(name, value));
-            return "$" + name;
-        }
+        protected override char ParamPrefix => '$';
 
         // A JSON pointer ("/name", with ~ and / escaped) names the key exactly, whatever characters it holds.
         private string Pointer(List<KeyValuePair<string, object?>> ps, string property) =>

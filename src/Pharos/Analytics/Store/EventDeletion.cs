@@ -8,7 +8,7 @@ internal static class EventDeletion
 {
     public static string PersonSql(SqlDialect d)
     {
-        var id = d is DuckDbEventStore.Dialect ? "$id" : "@id";
+        var id = d.IdParam;
         return $"""
             DELETE FROM {d.Table} WHERE user_id = {id} OR anonymous_id = {id} OR previous_id = {id}
               OR anonymous_id IN (SELECT coalesce(previous_id, anonymous_id) FROM {d.Table}
@@ -19,7 +19,7 @@ internal static class EventDeletion
     /// <summary>The account's members are everyone whose group call ever named it, with their linked anonymous ids.</summary>
     public static string AccountSql(SqlDialect d)
     {
-        var id = d is DuckDbEventStore.Dialect ? "$id" : "@id";
+        var id = d.IdParam;
         var t = d.Table;
         return $"""
             DELETE FROM {t} WHERE group_id = {id}

@@ -232,12 +232,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         public override string AccountsTable => "analytics.accounts";
         public override string PersonOrder => "e.person COLLATE \"C\"";
 
-        public override string Param(List<KeyValuePair<string, object?>> ps, object? value)
-        {
-            var name = "p" + ps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            ps.Add(new(name, value));
-            return "@" + name;
-        }
+        protected override char ParamPrefix => '@';
 
         public override string JsonText(string column, string property, List<KeyValuePair<string, object?>> ps) =>
             $"({column} ->> {Param(ps, property)}::text)";

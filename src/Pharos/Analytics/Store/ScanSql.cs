@@ -5,8 +5,19 @@ namespace Pharos.Analytics.Store;
 /// <summary>The few places where DuckDB and PostgreSQL spell the same thing differently.</summary>
 internal abstract class SqlDialect
 {
+    /// <summary>How the engine marks a named parameter: <c>$</c> (DuckDB) or <c>@</c> (Npgsql).</summary>
+    protected abstract char ParamPrefix { get; }
+
     /// <summary>A bound parameter's placeholder; the value goes into <paramref name="ps"/>.</summary>
-    public abstract string Param(List<KeyValuePair<string, object?>> ps, object? value);
+    public string Param(List<KeyValuePair<string, object?>> ps, object? value)
+    {
+        var name = "p" + ps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ps.Add(new(name, value));
+        return ParamPrefix + name;
+    }
+
+    /// <summary>The id parameter of the erasure statements.</summary>
+    public string IdParam => ParamPrefix + "id";
     /// <summary>A top-level property of a JSON column as text (null when absent).</summary>
     public abstract string JsonText(string column, string property, List<KeyValuePair<string, object?>> ps);
     /// <summary>The property as a number when it is a JSON number, else null.</summary>
