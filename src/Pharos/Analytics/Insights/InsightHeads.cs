@@ -9,8 +9,10 @@ public sealed record InsightHead(Guid Id, string Name, InsightKind Kind, string?
 
 internal static class InsightHeads
 {
-    public static IQueryable<InsightHead> Query(PharosDb db) => db.Set<Insight>().AsNoTracking()
-        .Select(i => new InsightHead(i.Id, i.Name, i.Kind, i.Team, i.Position, i.CreatedById, i.CreatedByName, i.UpdatedAt));
+    /// <summary>Heads of the insights that match; filter here, as EF cannot filter on a record built by its constructor.</summary>
+    public static IQueryable<InsightHead> Query(PharosDb db, System.Linq.Expressions.Expression<Func<Insight, bool>>? where = null) =>
+        db.Set<Insight>().AsNoTracking().Where(where ?? (_ => true))
+            .Select(i => new InsightHead(i.Id, i.Name, i.Kind, i.Team, i.Position, i.CreatedById, i.CreatedByName, i.UpdatedAt));
 
     public static async Task<(InsightHead Head, JsonElement Definition)?> LoadAsync(PharosDb db, Guid id, CancellationToken ct)
     {

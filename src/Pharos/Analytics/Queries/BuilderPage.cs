@@ -80,7 +80,7 @@ public abstract class BuilderPage<TRequest> : AnalyticsComponent where TRequest 
     protected async Task OnSavedAsync(InsightRow row)
     {
         await using (var db = await Dbs.CreateDbContextAsync())
-            Insight = await InsightHeads.Query(db).FirstOrDefaultAsync(h => h.Id == row.Id);
+            Insight = await InsightHeads.Query(db, i => i.Id == row.Id).FirstOrDefaultAsync();
         _shownInsight = row.Id;
         _shownQ = SavedQuery.Encode(row.Definition);
         Nav.NavigateTo(Nav.GetUriWithQueryParameters(new Dictionary<string, object?> { ["q"] = _shownQ, ["insight"] = row.Id }), replace: true);
