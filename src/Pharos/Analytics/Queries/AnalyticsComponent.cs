@@ -37,7 +37,9 @@ public abstract class AnalyticsComponent : PharosComponent, IDisposable
         StateHasChanged();
         try
         {
-            var result = await InScopeAsync(sp => work(sp, cts.Token));
+            // Off the circuit's thread: the stores read rows synchronously for long stretches, which would freeze the page
+            // (and its Cancel button) until the answer came.
+            var result = await InScopeAsync(sp => Task.Run(() => work(sp, cts.Token), cts.Token));
             Took = Stopwatch.GetElapsedTime(_started);
             return cts.IsCancellationRequested ? null : result;
         }
