@@ -100,9 +100,10 @@ public sealed class PharosAppFixture : IAsyncLifetime
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-test=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
-    public async Task<string> ScreenshotAsync(IPage page, string name)
+    /// <param name="fullPage">False: the viewport only, for README pictures of a fixed size.</param>
+    public async Task<string> ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
-        var bytes = await page.ScreenshotAsync(new() { FullPage = true });
+        var bytes = await page.ScreenshotAsync(new() { FullPage = fullPage });
         var file = name + ".png";
         foreach (var dir in ScreenshotDirectories)
         {

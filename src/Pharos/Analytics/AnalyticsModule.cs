@@ -22,6 +22,7 @@ public static class AnalyticsModule
         services.AddSingleton<AccountDimensions>();
         services.AddSingleton<IngestQueue>();
         services.AddSingleton<Queries.QueryRunner>();
+        services.AddScoped<Queries.EventCatalog>();
         services.AddSingleton<Usage.UsageDecline>();
         services.AddSingleton<Usage.AccountUsage>();
         // Order matters: the store opens before the queue starts and closes after the queue has drained.
