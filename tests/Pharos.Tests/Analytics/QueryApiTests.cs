@@ -116,8 +116,10 @@ public abstract class QueryApiTests(PharosApp app)
     {
         var s = await Segment.CreateAsync(app);
         var run = Http.Unique("run");
-        // Week 0: three sign up; week 1: two return; week 2: one returns.
+        // Week 0: three sign up; week 1: two return; week 2: one returns. A fourth signed up a month before the
+        // range and again in it: no new user, so in no first-time cohort.
         await (await s.BatchAsync(
+            At($"{run}-old", "Signed Up", -24 * 30, run: run), At($"{run}-old", "Signed Up", 3, run: run),
             At($"{run}-1", "Signed Up", 0, run: run), At($"{run}-2", "Signed Up", 1, run: run), At($"{run}-3", "Signed Up", 2, run: run),
             At($"{run}-1", "Report Created", 24 * 7 + 1, run: run), At($"{run}-1", "Report Exported", 24 * 7 + 1.1, run: run),
             At($"{run}-2", "Report Created", 24 * 8, run: run), At($"{run}-2", "Dashboard Viewed", 24 * 8 + 0.1, run: run),

@@ -41,7 +41,11 @@ public static class RetentionApi
         };
         var errors = definition.Validate(new(definition)).ToList();
         if (errors.Count > 0) throw RuleViolation.BadField("period", errors[0].ErrorMessage ?? "Invalid.");
-        return (set.Scan(r.From, until > r.To ? until : r.To, r.Filters, withAccount: r.CountBy == CountBy.Account, withLabel: false), definition);
+        // First-time retention means first ever: someone who signed up before the range is no new user in it, so the
+        // start events are read from the beginning (the engine keeps only cohorts inside the range). Recurring
+        // cohorts are every period with a start event, so the range itself is enough.
+        var scanFrom = r.Mode == RetentionMode.FirstTime ? DateTimeOffset.UnixEpoch : r.From;
+        return (set.Scan(scanFrom, until > r.To ? until : r.To, r.Filters, withAccount: r.CountBy == CountBy.Account, withLabel: false), definition);
     }
 
     public static RouteGroupBuilder MapRetention(this RouteGroupBuilder api)
