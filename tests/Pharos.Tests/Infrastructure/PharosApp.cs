@@ -68,7 +68,7 @@ public abstract class PharosApp : IAsyncLifetime
             _root = new WebApplicationFactory<Program>();
             _factory = _root.WithWebHostBuilder(b =>
             {
-                foreach (var (key, value) in Settings) b.UseSetting(key, value);
+                foreach (var (key, value) in Settings.Concat(ExtraSettings)) b.UseSetting(key, value);
                 b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
                 b.ConfigureTestServices(ConfigureServices);
             });
@@ -92,6 +92,9 @@ public abstract class PharosApp : IAsyncLifetime
     }
 
     public Task DisposeAsync() => DisposeAppAsync();
+
+    /// <summary>Settings a fixture adds to <see cref="Settings"/> (a small queue, say).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
     /// <summary>For fixtures that replace a service (a fake clock, say) in the app under test.</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }

@@ -20,7 +20,9 @@ internal sealed class IngestQueue(IEventStore store, Microsoft.Extensions.Option
     /// <summary>Null when the queue is full (answer 429); otherwise a task that completes once the events are durable.</summary>
     public Task<int>? TryEnqueue(IReadOnlyList<TrackedEvent> events)
     {
-        if (Interlocked.Add(ref _queued, events.Count) > options.Value.MaxQueuedEvents && Volatile.Read(ref _queued) != events.Count)
+        // A request larger than the whole limit still goes through when nothing else waits, so no valid batch is refused forever.
+        var queued = Interlocked.Add(ref _queued, events.Count);
+        if (queued > options.Value.MaxQueuedEvents && queued != events.Count)
         {
             Interlocked.Add(ref _queued, -events.Count);
             return null;
