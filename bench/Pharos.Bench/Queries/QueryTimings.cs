@@ -20,14 +20,21 @@ internal static class QueryTimings
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var file = Option(args, "--file") ?? throw new ArgumentException("--file <events.duckdb> is required (make one with `pharos events generate`).");
+        var pg = Option(args, "--pg");
+        var file = Option(args, "--file");
+        if (pg is null && file is null) throw new ArgumentException("--file <events.duckdb> (make one with `pharos events generate`) or --pg \"<connection string>\" [--load N] is required.");
         var runs = int.Parse(Option(args, "--runs") ?? "5");
-        await using var store = new DuckDbEventStore(file, 8, NullLogger<DuckDbEventStore>.Instance);
+        await using IEventStore store = pg is null
+            ? new DuckDbEventStore(file!, 8, NullLogger<DuckDbEventStore>.Instance)
+            : new PostgresEventStore(pg, 8, NullLogger<PostgresEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
-        var (count, from, to) = await RangeAsync(file);
-        Console.WriteLine($"{count:N0} events from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, {Environment.ProcessorCount} cores, median of {runs} runs");
+        if (pg is not null && Option(args, "--load") is { } load && await store.CountAsync(CancellationToken.None) == 0)
+            await PostgresLoad.LoadAsync(store, long.Parse(load));
+        var sql = pg is null ? new DuckSql(file!) : (Sql)new PgSql(pg);
+        var (count, from, to) = await sql.RangeAsync();
+        Console.WriteLine($"{store.Engine}: {count:N0} events from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}, {Environment.ProcessorCount} cores, median of {runs} runs");
 
-        var baseline = await TimeAsync(runs, async () => await ScalarAsync(file, "SELECT count(DISTINCT user_id) FROM events"));
+        var baseline = await TimeAsync(runs, async () => await sql.ScalarAsync("SELECT count(DISTINCT user_id) FROM " + sql.Table));
         var funnelRequest = new FunnelRequest
         {
             From = to.AddDays(-30), To = to.AddDays(1), Window = 14, WindowUnit = WindowUnit.Day,
@@ -46,7 +53,7 @@ internal static class QueryTimings
         var retentionTime = await TimeAsync(runs, async () => await RetentionEngine.RunAsync(retentionDefinition, store.ScanAsync(retentionScan, CancellationToken.None), CancellationToken.None));
 
         Console.WriteLine();
-        Console.WriteLine("| query | median | ratio to baseline |");
+        Console.WriteLine($"| query ({store.Engine}) | median | ratio to baseline |");
         Console.WriteLine("|---|---:|---:|");
         Console.WriteLine($"| baseline: count(DISTINCT user_id) | {baseline:N0} ms | 1.0× |");
         Console.WriteLine($"| funnel, 3 steps, 14-day window, by user, all {count:N0} events | {funnelTime:N0} ms | {funnelTime / baseline:F1}× |");
@@ -70,24 +77,59 @@ internal static class QueryTimings
         return times[times.Count / 2];
     }
 
-    private static async Task<(long, DateTimeOffset, DateTimeOffset)> RangeAsync(string file)
+    private abstract class Sql
     {
-        await using var c = new DuckDBConnection($"Data Source={file}");
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT count(*), min(ts), max(ts) FROM events";
-        await using var r = await cmd.ExecuteReaderAsync();
-        await r.ReadAsync();
-        return (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2));
+        public abstract string Table { get; }
+        public abstract Task<long> ScalarAsync(string sql);
+        public abstract Task<(long, DateTimeOffset, DateTimeOffset)> RangeAsync();
     }
 
-    private static async Task<long> ScalarAsync(string file, string sql)
+    private sealed class DuckSql(string file) : Sql
     {
-        await using var c = new DuckDBConnection($"Data Source={file}");
-        await c.OpenAsync();
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        public override string Table => "events";
+
+        public override async Task<long> ScalarAsync(string sql)
+        {
+            await using var c = new DuckDBConnection($"Data Source={file}");
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        }
+
+        public override async Task<(long, DateTimeOffset, DateTimeOffset)> RangeAsync()
+        {
+            await using var c = new DuckDBConnection($"Data Source={file}");
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT count(*), min(ts), max(ts) FROM events";
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            return (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2));
+        }
+    }
+
+    private sealed class PgSql(string cs) : Sql
+    {
+        public override string Table => "analytics.events";
+
+        public override async Task<long> ScalarAsync(string sql)
+        {
+            await using var c = new Npgsql.NpgsqlConnection(cs);
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, c) { CommandTimeout = 600 };
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        }
+
+        public override async Task<(long, DateTimeOffset, DateTimeOffset)> RangeAsync()
+        {
+            await using var c = new Npgsql.NpgsqlConnection(cs);
+            await c.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*), min(ts), max(ts) FROM analytics.events", c);
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            return (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2));
+        }
     }
 
     private static string? Option(string[] args, string name)
