@@ -71,7 +71,7 @@ public sealed class CompatFactAttribute : FactAttribute
     public CompatFactAttribute()
     {
         if (PharosAppFixture.SkipRequested)
-            Skip = "PHAROS_SKIP_BROWSER=1: browser suite skipped (needs /usr/bin/chromium: apt-get install chromium fonts-noto-cjk).";
+            Skip = PharosAppFixture.SkipReason;
         else if (CompatPackages.SkipRequested)
             Skip = "PHAROS_SKIP_COMPAT=1: Segment client compatibility tests skipped (need node and npm: apt-get install nodejs npm, then npm ci in tests/compat).";
     }

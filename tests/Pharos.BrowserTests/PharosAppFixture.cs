@@ -28,6 +28,9 @@ public sealed class PharosAppFixture : IAsyncLifetime
 
     public static bool SkipRequested => Environment.GetEnvironmentVariable("PHAROS_SKIP_BROWSER") == "1";
 
+    /// <summary>Said by every browser-suite test when it is skipped (scripts/test.sh ignores the variable under CI).</summary>
+    public const string SkipReason = "PHAROS_SKIP_BROWSER=1: browser suite skipped (needs /usr/bin/chromium: apt-get install chromium fonts-noto-cjk).";
+
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
     public string RepoRoot => PharosProcess.RepoRoot;
@@ -138,6 +141,6 @@ public sealed class BrowserFactAttribute : FactAttribute
     public BrowserFactAttribute()
     {
         if (PharosAppFixture.SkipRequested)
-            Skip = "PHAROS_SKIP_BROWSER=1: browser suite skipped (needs /usr/bin/chromium: apt-get install chromium fonts-noto-cjk).";
+            Skip = PharosAppFixture.SkipReason;
     }
 }

@@ -16,7 +16,7 @@ internal static class StoreAppend
         var events = int.Parse(Option(args, "--events") ?? "1000000");
         var batch = int.Parse(Option(args, "--batch") ?? "5000");
         var dir = Directory.CreateTempSubdirectory("pharos-append-").FullName;
-        await using var store = new DuckDbEventStore(Path.Combine(dir, "events.duckdb"), 8, NullLogger<DuckDbEventStore>.Instance);
+        await using var store = new DuckDbEventStore(Path.Combine(dir, "events.duckdb"), 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         var source = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;

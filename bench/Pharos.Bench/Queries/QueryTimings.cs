@@ -25,7 +25,7 @@ internal static class QueryTimings
         if (pg is null && file is null) throw new ArgumentException("--file <events.duckdb> (make one with `pharos events generate`) or --pg \"<connection string>\" [--load N] is required.");
         var runs = int.Parse(Option(args, "--runs") ?? "5");
         await using IEventStore store = pg is null
-            ? new DuckDbEventStore(file!, 8, NullLogger<DuckDbEventStore>.Instance)
+            ? new DuckDbEventStore(file!, 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance)
             : new PostgresEventStore(pg, 8, NullLogger<PostgresEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         if (pg is not null && Option(args, "--load") is { } load && await store.CountAsync(CancellationToken.None) == 0)

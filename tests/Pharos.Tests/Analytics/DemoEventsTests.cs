@@ -193,7 +193,7 @@ public sealed class DemoEventsTests(ITestOutputHelper output)
             var path = Path.Combine(dir.FullName, "events.duckdb");
             long written;
             var clock = Stopwatch.StartNew();
-            await using (var store = new DuckDbEventStore(path, 8, NullLogger<DuckDbEventStore>.Instance))
+            await using (var store = new DuckDbEventStore(path, 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance))
             {
                 await store.InitializeAsync(CancellationToken.None);
                 written = await DemoEvents.AppendAsync(store, DemoEvents.Generate(Plan()), 20_000, long.MaxValue, null, CancellationToken.None);

@@ -78,7 +78,7 @@ internal sealed class EventsGenerateVerb : ICliVerb
 
         clock.Restart();
         long written;
-        await using (var store = new DuckDbEventStore(o.Path, 1, NullLogger<DuckDbEventStore>.Instance))
+        await using (var store = new DuckDbEventStore(o.Path, 1, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance))
         {
             await store.InitializeAsync(ct);
             await store.SyncAccountsAsync([.. accounts.Select(a => a.Dimension)], ct);

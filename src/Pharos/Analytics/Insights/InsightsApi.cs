@@ -28,7 +28,10 @@ public static class InsightsApi
                 case InsightKind.Funnel: FunnelsApi.Compile(definition.Deserialize<FunnelRequest>(Json)!); break;
                 case InsightKind.Retention: RetentionApi.Compile(definition.Deserialize<RetentionRequest>(Json)!, now); break;
                 case InsightKind.Path: PathsApi.Compile(definition.Deserialize<PathsRequest>(Json)!); break;
-                case InsightKind.Website: QueryRunner.CheckRange(definition.Deserialize<WebsiteFunnelQuery>(Json)!.From, definition.Deserialize<WebsiteFunnelQuery>(Json)!.To); break;
+                case InsightKind.Website:
+                    var website = definition.Deserialize<WebsiteFunnelQuery>(Json)!;
+                    QueryRunner.CheckRange(website.From, website.To);
+                    break;
                 default: throw RuleViolation.BadField("kind", "Unknown kind of insight.");
             }
         }

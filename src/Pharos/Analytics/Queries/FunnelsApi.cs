@@ -76,9 +76,7 @@ public static class FunnelsApi
             .WithSummary("The people or accounts who reached (dropped=false) or dropped at (dropped=true) a step; ?format=csv for a file.");
         g.MapGet("/units.csv", async (string q, IEventStore store, QueryRunner runner, CancellationToken ct) =>
             {
-                FunnelUnitsRequest? request;
-                try { request = JsonSerializer.Deserialize<FunnelUnitsRequest>(Convert.FromBase64String(q.Replace('-', '+').Replace('_', '/').PadRight(q.Length + (4 - q.Length % 4) % 4, '=')), Json); }
-                catch (Exception e) when (e is FormatException or JsonException) { throw RuleViolation.BadField("q", "The export link is damaged; run the funnel again."); }
+                var request = SavedQuery.Decode(q)?.Deserialize<FunnelUnitsRequest>(Json);
                 return await UnitsAsync(request ?? throw RuleViolation.BadField("q", "The export link is damaged; run the funnel again."), "csv", store, runner, ct);
             })
             .WithSummary("The same list as a CSV download, the request base64url-encoded in q (the funnel page makes these links).");
@@ -92,22 +90,23 @@ public static class FunnelsApi
         var (scan, definition) = Compile(request.Funnel);
         if (request.Step < 1 || request.Step > definition.Steps.Count || (request.Dropped && request.Step < 2))
             throw RuleViolation.BadField("step", "Choose a step of the funnel (dropped at: from step 2).");
-        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
-        var limit = Math.Clamp(request.Limit ?? (csv ? runner.MaxRows : 100), 1, runner.MaxRows);
+        var asCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        var limit = Math.Clamp(request.Limit ?? (asCsv ? runner.MaxRows : 100), 1, runner.MaxRows);
         var units = await runner.RunAsync(t => FunnelEngine.ListUnitsAsync(definition, new FunnelUnitsQuery(request.Step, request.Dropped, request.Breakdown, limit),
             store.ScanAsync(scan, t), t), ct);
-        if (!csv) return TypedResults.Ok(units);
-        var sb = new StringBuilder(definition.CountBy == CountBy.Account ? "account\n" : "person\n");
-        foreach (var u in units.Units) sb.Append(CsvCell(u)).Append('\n');
-        if (units.Truncated) sb.Append(CultureInfo.InvariantCulture, $"# truncated: {units.Units.Count} of {units.Total}\n");
+        if (!asCsv) return TypedResults.Ok(units);
+        using var ms = new MemoryStream();
+        // The BOM makes Excel read Chinese UTF-8; escaping stops a spreadsheet running a leading =, +, - or @ as a formula.
+        using (var w = new StreamWriter(ms, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+        using (var csv = new CsvHelper.CsvWriter(w, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture)
+                   { NewLine = "\n", InjectionOptions = CsvHelper.Configuration.InjectionOptions.Escape }))
+        {
+            csv.WriteField(definition.CountBy == CountBy.Account ? "account" : "person");
+            csv.NextRecord();
+            foreach (var u in units.Units) { csv.WriteField(u); csv.NextRecord(); }
+            if (units.Truncated) { csv.WriteField($"# truncated: {units.Units.Count} of {units.Total}"); csv.NextRecord(); }
+        }
         var name = $"funnel-step{request.Step}-{(request.Dropped ? "dropped" : "reached")}.csv";
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray(), "text/csv; charset=utf-8", name);
-    }
-
-    /// <summary>Quotes a cell, and defuses a leading =, +, - or @ so a spreadsheet does not run it as a formula.</summary>
-    private static string CsvCell(string v)
-    {
-        if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@') v = "'" + v;
-        return v.Contains(',') || v.Contains('"') || v.Contains('\n') ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
+        return TypedResults.File(ms.ToArray(), "text/csv; charset=utf-8", name);
     }
 }

@@ -50,13 +50,12 @@ internal static class SavedQuery
         if (string.IsNullOrWhiteSpace(q) || q.Length > 40_000) return null;
         try
         {
-            var b64 = q.Replace('-', '+').Replace('_', '/');
-            var bytes = Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='));
+            var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(q);
             using var doc = JsonDocument.Parse(bytes);
             return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
         catch (Exception e) when (e is FormatException or JsonException) { return null; }
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }

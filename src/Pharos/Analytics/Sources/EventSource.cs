@@ -31,7 +31,7 @@ public sealed class EventSource
 
     /// <summary>32 random bytes as URL-safe text: safe in a Basic header, a query string and a script tag.</summary>
     public static string NewWriteKey() =>
-        "wk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        "wk_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 }
 
 internal sealed class EventSourceConfiguration : IEntityTypeConfiguration<EventSource>

@@ -29,10 +29,10 @@ internal sealed class AccountDimensions(IServiceScopeFactory scopes, IEventStore
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PharosDb>();
             var linked = CustomerDirectory.Accounts(db).Where(a => a.ExternalId != null);
-            var stamp = (await linked.CountAsync(ct), await linked.SumAsync(a => (long)a.Version, ct));
+            var totals = await linked.GroupBy(_ => 1).Select(g => new { Count = g.Count(), Versions = g.Sum(a => (long)a.Version) }).FirstOrDefaultAsync(ct);
+            var stamp = (totals?.Count ?? 0, totals?.Versions ?? 0L);
             if (!force && stamp == _stamp && time.GetUtcNow() - _checkedAt < FullEvery) return _byExternalId;
-            var rows = await CustomerDirectory.Accounts(db).Where(a => a.ExternalId != null)
-                .Select(a => new { a.ExternalId, a.Id, a.Name, a.Tier, a.Industry, a.Region }).ToListAsync(ct);
+            var rows = await linked.Select(a => new { a.ExternalId, a.Id, a.Name, a.Tier, a.Industry, a.Region }).ToListAsync(ct);
             var dims = rows.Select(a => new AccountDimension(a.ExternalId!, a.Id, a.Name, a.Tier.ToString(), a.Industry, a.Region))
                 .OrderBy(d => d.ExternalId, StringComparer.Ordinal).ToList();
             var hash = new HashCode();

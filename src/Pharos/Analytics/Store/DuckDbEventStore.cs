@@ -9,7 +9,7 @@ namespace Pharos.Analytics.Store;
 /// writes go through one connection and dedup is an in-memory window; queries open their own connections to the same
 /// database instance and read a consistent snapshot while writes go on.
 /// </summary>
-internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckDbEventStore> log) : IEventStore
+internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider time, ILogger<DuckDbEventStore> log) : IEventStore
 {
     private readonly string _cs = $"Data Source={path}";
     private readonly SemaphoreSlim _write = new(1, 1);
@@ -48,7 +48,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, ILogger<DuckD
             """, ct);
             await using var cmd = _writer.CreateCommand();
             cmd.CommandText = "SELECT source_id, message_id, received_at FROM events WHERE received_at >= $since";
-            cmd.Parameters.Add(new DuckDBParameter("since", DateTime.UtcNow.AddDays(-dedupDays - 1)));
+            cmd.Parameters.Add(new DuckDBParameter("since", time.GetUtcNow().UtcDateTime.AddDays(-dedupDays - 1)));
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 _seen.Add(DedupWindow.Key(r.GetGuid(0), r.GetString(1)), r.GetFieldValue<DateTimeOffset>(2));

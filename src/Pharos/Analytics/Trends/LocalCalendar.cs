@@ -65,6 +65,13 @@ internal sealed class LocalCalendar
 
     private static int MonthIndex(DateOnly d) => d.Year * 12 + d.Month - 1;
 
+    /// <summary>The instant a local day begins (its midnight in the zone).</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, _zone.GetUtcOffset(local));
+    }
+
     /// <summary>The first local day of a period.</summary>
     public static DateOnly PeriodStart(int period, TimeInterval interval) => interval switch
     {

@@ -1,4 +1,5 @@
 using Pharos.Analytics.Store;
+using Pharos.Analytics.Trends;
 
 namespace Pharos.Analytics.Usage;
 
@@ -22,10 +23,10 @@ internal sealed class AccountUsage(IEventStore store, UsageDecline decline, Time
     public async Task<AccountUsageReport> ReportAsync(Guid accountId, string? externalId, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(externalId)) return new AccountUsageReport(null, Weeks, [], [], null, 0, null);
-        var tz = BusinessWeeks.China;
+        var calendar = new LocalCalendar(LocalCalendar.Zone(LocalCalendar.DefaultTimeZone));
         var now = time.GetUtcNow();
-        var thisWeek = BusinessWeeks.WeekOf(now, tz);
-        var first = thisWeek.AddDays(-7 * (Weeks - 1));
+        var firstWeek = calendar.Period(now, TimeInterval.Week) - (Weeks - 1);
+        var first = LocalCalendar.PeriodStart(firstWeek, TimeInterval.Week);
         var users = Enumerable.Range(0, Weeks).Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
         var events = new long[Weeks];
         var features = new Dictionary<string, Feature>(StringComparer.Ordinal);
@@ -33,11 +34,11 @@ internal sealed class AccountUsage(IEventStore store, UsageDecline decline, Time
         var fourWeeksAgo = now.AddDays(-28);
         var eightWeeksAgo = now.AddDays(-56);
         long last = long.MinValue;
-        var scan = new EventScan { From = BusinessWeeks.StartOf(first, tz), To = now.AddMinutes(1), Matchers = [new EventMatcher(EventMatcher.Any), new EventMatcher(EventMatcher.AnyTrack)], Account = externalId };
+        var scan = new EventScan { From = calendar.StartOf(first), To = now.AddMinutes(1), Matchers = [new EventMatcher(EventMatcher.Any), new EventMatcher(EventMatcher.AnyTrack)], Account = externalId };
         await foreach (var row in store.ScanAsync(scan, ct))
         {
             var t = row.Time;
-            var w = (BusinessWeeks.WeekOf(t, tz).DayNumber - first.DayNumber) / 7;
+            var w = calendar.Period(row.TimestampMicros, TimeInterval.Week) - firstWeek;
             if (w is >= 0 and < Weeks) { users[w].Add(row.Person); events[w]++; }
             if (t >= now.AddDays(-30)) recent.Add(row.Person);
             if (row.TimestampMicros > last) last = row.TimestampMicros;

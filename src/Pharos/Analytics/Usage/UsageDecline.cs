@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Pharos.Analytics.Store;
+using Pharos.Analytics.Trends;
 
 namespace Pharos.Analytics.Usage;
 
@@ -61,14 +62,16 @@ internal sealed class UsageDecline(IEventStore store, AccountDimensions accounts
     private async Task<AtRiskReport> ComputeAsync(UsageDeclineSettings s, CancellationToken ct)
     {
         var dims = await accounts.EnsureSyncedAsync(ct);
-        var tz = BusinessWeeks.China;
-        var thisWeek = BusinessWeeks.WeekOf(time.GetUtcNow(), tz);
+        var calendar = new LocalCalendar(LocalCalendar.Zone(LocalCalendar.DefaultTimeZone));
+        var thisWeekIndex = calendar.Period(time.GetUtcNow(), TimeInterval.Week);
+        var thisWeek = LocalCalendar.PeriodStart(thisWeekIndex, TimeInterval.Week);
+        var firstWeek = thisWeekIndex - s.RecentWeeks - s.BaselineWeeks;
+        var baselineFrom = LocalCalendar.PeriodStart(firstWeek, TimeInterval.Week);
         var recentFrom = thisWeek.AddDays(-7 * s.RecentWeeks);
-        var baselineFrom = recentFrom.AddDays(-7 * s.BaselineWeeks);
         var key = s.KeyEvents.Count == 0 ? new EventMatcher(EventMatcher.AnyTrack) : null;
         var scan = new EventScan
         {
-            From = BusinessWeeks.StartOf(baselineFrom, tz), To = BusinessWeeks.StartOf(thisWeek, tz),
+            From = calendar.StartOf(baselineFrom), To = calendar.StartOf(thisWeek),
             Matchers = [new EventMatcher(EventMatcher.Any), .. key is null ? s.KeyEvents.Select(e => new EventMatcher(e)) : [key]],
             WithLabel = false,
         };
@@ -78,7 +81,7 @@ internal sealed class UsageDecline(IEventStore store, AccountDimensions accounts
         {
             if (row.Account is null || !dims.ContainsKey(row.Account)) continue;
             if (!byAccount.TryGetValue(row.Account, out var a)) byAccount[row.Account] = a = new Activity(weeks);
-            var week = (BusinessWeeks.WeekOf(row.Time, tz).DayNumber - baselineFrom.DayNumber) / 7;
+            var week = calendar.Period(row.TimestampMicros, TimeInterval.Week) - firstWeek;
             if (week < 0 || week >= weeks) continue;
             a.Users[week].Add(row.Person);
             if ((row.Mask & ~1) != 0) a.KeyEvents[week]++;
