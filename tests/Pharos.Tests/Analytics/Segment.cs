@@ -57,7 +57,7 @@ public sealed class Segment(PharosApp app, SourceRow source)
         await foreach (var r in Store.ScanAsync(new EventScan
         {
             From = DateTimeOffset.UnixEpoch, To = DateTimeOffset.UtcNow.AddDays(2), Matchers = [new EventMatcher(@event, filters)],
-            AccountFilters = accounts ?? [], OrderByPersonAndTime = true,
+            AccountFilters = accounts ?? [], OrderByPersonAndTime = true, PersonNames = true,
         }, CancellationToken.None)) rows.Add(r);
         return rows;
     }

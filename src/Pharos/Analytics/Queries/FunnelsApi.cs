@@ -93,7 +93,7 @@ public static class FunnelsApi
         var asCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
         var limit = Math.Clamp(request.Limit ?? (asCsv ? runner.MaxRows : 100), 1, runner.MaxRows);
         var units = await runner.RunAsync(t => FunnelEngine.ListUnitsAsync(definition, new FunnelUnitsQuery(request.Step, request.Dropped, request.Breakdown, limit),
-            store.ScanAsync(scan, t), t), ct);
+            store.ScanAsync(scan with { PersonNames = true }, t), t), ct);
         if (!asCsv) return TypedResults.Ok(units);
         using var ms = new MemoryStream();
         // The BOM makes Excel read Chinese UTF-8; escaping stops a spreadsheet running a leading =, +, - or @ as a formula.

@@ -41,11 +41,13 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
               message_id VARCHAR NOT NULL, source_id UUID NOT NULL, type VARCHAR NOT NULL, event VARCHAR,
               user_id VARCHAR, anonymous_id VARCHAR, group_id VARCHAR, previous_id VARCHAR,
               ts TIMESTAMPTZ NOT NULL, original_ts TIMESTAMPTZ, sent_at TIMESTAMPTZ, received_at TIMESTAMPTZ NOT NULL,
-              properties JSON, context JSON);
+              properties JSON, context JSON, person_key BIGINT, anon_key BIGINT, event_key BIGINT);
+            CREATE TABLE IF NOT EXISTS store_meta (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
             CREATE TABLE IF NOT EXISTS accounts (
               external_id VARCHAR PRIMARY KEY, account_id UUID NOT NULL, name VARCHAR NOT NULL,
               tier VARCHAR NOT NULL, industry VARCHAR NOT NULL, region VARCHAR NOT NULL);
             """, ct);
+            await BackfillKeysAsync(_writer);
             await using var cmd = _writer.CreateCommand();
             cmd.CommandText = "SELECT source_id, message_id, received_at FROM events WHERE received_at >= $since";
             cmd.Parameters.Add(new DuckDBParameter("since", time.GetUtcNow().UtcDateTime.AddDays(-dedupDays - 1)));
@@ -54,6 +56,24 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
                 _seen.Add(DedupWindow.Key(r.GetGuid(0), r.GetString(1)), r.GetFieldValue<DateTimeOffset>(2));
             log.LogInformation("DuckDB event store at {Path}: {Count} message ids in the dedup window", path, _seen.Count);
         }
+    }
+
+    /// <summary>A file from before the key columns gets them, filled (<see cref="KeyBackfill"/>).</summary>
+    private async Task BackfillKeysAsync(DuckDBConnection conn)
+    {
+        await using (var check = Command(conn, $"SELECT count(*) FROM store_meta WHERE name = '{KeyBackfill.Marker}'", []))
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecAsync(conn, KeyBackfill.AddColumns("events", "BIGINT"), CancellationToken.None);
+        var texts = await KeyBackfill.RunAsync(conn, "events", "key_backfill", "VARCHAR", pairs =>
+        {
+            using var app = conn.CreateAppender("key_backfill");
+            foreach (var (text, key) in pairs) app.CreateRow().AppendValue(text).AppendValue(key).EndRow();
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        await ExecAsync(conn, $"INSERT INTO store_meta VALUES ('{KeyBackfill.Marker}', '1')", CancellationToken.None);
+        await tx.CommitAsync();
+        if (texts > 0) log.LogInformation("Filled the key columns of stored events ({Count} distinct ids and names)", texts);
     }
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
@@ -82,6 +102,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
                         Time(row, e.OriginalTimestamp); Time(row, e.SentAt);
                         row.AppendValue(e.ReceivedAt);
                         Text(row, e.Properties); Text(row, e.Context);
+                        Key(row, EventKeys.Person(e)); Key(row, EventKeys.Anonymous(e)); Key(row, EventKeys.Event(e));
                         row.EndRow();
                     }
                 }
@@ -100,6 +121,11 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         if (v is null) row.AppendNullValue(); else row.AppendValue(v);
     }
 
+    private static void Key(IDuckDBAppenderRow row, long? v)
+    {
+        if (v is { } k) row.AppendValue(k); else row.AppendNullValue();
+    }
+
     private static void Time(IDuckDBAppenderRow row, DateTimeOffset? v)
     {
         if (v is { } t) row.AppendValue(t); else row.AppendNullValue();
@@ -112,8 +138,9 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         await using var cmd = Command(conn, sql, ps);
         await using var reg = ct.Register(() => { try { cmd.Cancel(); } catch (Exception) { /* finished meanwhile */ } });
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        var reader = new ScanReader(scan);
         while (await r.ReadAsync(ct))
-            yield return ScanSql.Read(r, scan.Extra.Count);
+            yield return reader.Read(r);
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)
@@ -241,8 +268,8 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
 
         public override string JsonPath(string column, params string[] keys) => $"json_extract_string({column}, '$.{string.Join('.', keys)}')";
         public override string EpochMicros(string column) => $"epoch_us({column})";
-        public override string LatestPerKey(string keyExpr, string valueExpr, string order, string from, string where) =>
-            $"SELECT {keyExpr} AS k, arg_max({valueExpr}, {order}) AS v FROM {from} WHERE {where} GROUP BY 1";
+        public override string LatestPerKey(string keyExpr, IReadOnlyList<(string Expr, string Name)> values, string order, string from, string where) =>
+            $"SELECT {keyExpr} AS k, {string.Join(", ", values.Select(v => $"arg_max({v.Expr}, {order}) AS {v.Name}"))} FROM {from} WHERE {where} GROUP BY 1";
         public override string Contains(string haystack, string needleParam) => $"contains({haystack}, {needleParam})";
     }
 }

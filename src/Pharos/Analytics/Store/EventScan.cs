@@ -50,8 +50,15 @@ public sealed record EventScan
     public bool OrderByPersonAndTime { get; init; }
     /// <summary>Resolve each row's account (group calls). Account filters, account breakdowns and <see cref="Account"/> imply it.</summary>
     public bool WithAccount { get; init; } = true;
+    /// <summary>Whether rows carry their account: asked for, or needed by a filter, breakdown or <see cref="Account"/>.</summary>
+    public bool ResolvesAccounts => WithAccount || AccountFilters.Count > 0 || Breakdown?.AccountField is not null || Account is not null;
     /// <summary>Return <see cref="ScanRow.Label"/> (event name, or the page's path); without it the label is empty.</summary>
     public bool WithLabel { get; init; } = true;
+    /// <summary>
+    /// Give each row's <see cref="ScanRow.Person"/> as the person's id (the user id, or the anonymous id): lists of
+    /// people ask for it. Without it the person is an opaque key, which is all that counting needs and costs less.
+    /// </summary>
+    public bool PersonNames { get; init; }
     /// <summary>Nested fields to return with each row (<see cref="ScanRow.Extra"/>), e.g. context.campaign.term. Keys are fixed by the caller, never user input.</summary>
     public IReadOnlyList<ExtraField> Extra { get; init; } = [];
 }
@@ -63,7 +70,7 @@ public sealed record ExtraField(EventColumn Column, params string[] Keys);
 
 /// <summary>
 /// A scanned event. <see cref="Person"/> is the user id, or the anonymous id until an identify/alias call links it
-/// to one; <see cref="Account"/> is the external id of the account the event counts for.
+/// to one (an opaque key unless the scan asked for <see cref="EventScan.PersonNames"/>); <see cref="Account"/> is the external id of the account the event counts for.
 /// </summary>
 public readonly record struct ScanRow(string Person, string? Account, long TimestampMicros, int Mask, string Label, string? Breakdown, string?[]? Extra = null)
 {

@@ -33,8 +33,8 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
               message_id text NOT NULL, source_id uuid NOT NULL, type text NOT NULL, event text,
               user_id text, anonymous_id text, group_id text, previous_id text,
               ts timestamptz NOT NULL, original_ts timestamptz, sent_at timestamptz, received_at timestamptz NOT NULL,
-              properties jsonb, context jsonb) PARTITION BY RANGE (ts);
-            CREATE INDEX IF NOT EXISTS events_ts_event ON analytics.events (ts, event);
+              properties jsonb, context jsonb, person_key bigint, anon_key bigint, event_key bigint) PARTITION BY RANGE (ts);
+            CREATE TABLE IF NOT EXISTS analytics.store_meta (name text PRIMARY KEY, value text NOT NULL);
             CREATE INDEX IF NOT EXISTS events_links ON analytics.events (type, ts) WHERE type IN ('identify', 'alias', 'group');
             CREATE INDEX IF NOT EXISTS events_user ON analytics.events (user_id);
             CREATE INDEX IF NOT EXISTS events_anonymous ON analytics.events (anonymous_id);
@@ -47,9 +47,36 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
               external_id text PRIMARY KEY, account_id uuid NOT NULL, name text NOT NULL,
               tier text NOT NULL, industry text NOT NULL, region text NOT NULL);
             """, ct);
+        await BackfillKeysAsync(conn, ct);
+        // Steps and series filter on the event's key (EventKeys), so the time index carries the key, not the name.
+        await ExecAsync(conn, """
+            DROP INDEX IF EXISTS analytics.events_ts_event;
+            CREATE INDEX IF NOT EXISTS events_ts_event_key ON analytics.events (ts, event_key);
+            """, ct);
         await tx.CommitAsync(ct);
         _ready = true;
         log.LogInformation("PostgreSQL event store ready");
+    }
+
+    /// <summary>A database from before the key columns gets them, filled (<see cref="KeyBackfill"/>); runs under the schema lock.</summary>
+    private async Task BackfillKeysAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using (var check = new NpgsqlCommand($"SELECT count(*) FROM analytics.store_meta WHERE name = '{KeyBackfill.Marker}'", conn))
+            if ((long)(await check.ExecuteScalarAsync(ct))! > 0) return;
+        await ExecAsync(conn, KeyBackfill.AddColumns("analytics.events", "bigint"), ct);
+        var texts = await KeyBackfill.RunAsync(conn, "analytics.events", "analytics.key_backfill", "text", async pairs =>
+        {
+            await using var copy = await conn.BeginBinaryImportAsync("COPY analytics.key_backfill (id_text, id_key) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var (text, key) in pairs)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(text, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(key, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }, ct);
+        await ExecAsync(conn, $"INSERT INTO analytics.store_meta VALUES ('{KeyBackfill.Marker}', '1')", ct);
+        if (texts > 0) log.LogInformation("Filled the key columns of stored events ({Count} distinct ids and names)", texts);
     }
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
@@ -78,7 +105,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         {
             await using var copy = await conn.BeginBinaryImportAsync("""
                 COPY analytics.events (message_id, source_id, type, event, user_id, anonymous_id, group_id, previous_id,
-                  ts, original_ts, sent_at, received_at, properties, context) FROM STDIN (FORMAT BINARY)
+                  ts, original_ts, sent_at, received_at, properties, context, person_key, anon_key, event_key) FROM STDIN (FORMAT BINARY)
                 """, ct);
             foreach (var e in unique)
             {
@@ -93,6 +120,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
                 await Time(copy, e.OriginalTimestamp, ct); await Time(copy, e.SentAt, ct);
                 await copy.WriteAsync(e.ReceivedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
                 await Json(copy, e.Properties, ct); await Json(copy, e.Context, ct);
+                await Key(copy, EventKeys.Person(e), ct); await Key(copy, EventKeys.Anonymous(e), ct); await Key(copy, EventKeys.Event(e), ct);
             }
             await copy.CompleteAsync(ct);
         }
@@ -102,6 +130,9 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
 
     private static Task Text(NpgsqlBinaryImporter copy, string? v, CancellationToken ct) =>
         v is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(v, NpgsqlDbType.Text, ct);
+
+    private static Task Key(NpgsqlBinaryImporter copy, long? v, CancellationToken ct) =>
+        v is { } k ? copy.WriteAsync(k, NpgsqlDbType.Bigint, ct) : copy.WriteNullAsync(ct);
 
     private static Task Json(NpgsqlBinaryImporter copy, string? v, CancellationToken ct) =>
         v is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(v, NpgsqlDbType.Jsonb, ct);
@@ -133,8 +164,9 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var cmd = Command(conn, sql, ps);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        var reader = new ScanReader(scan);
         while (await r.ReadAsync(ct))
-            yield return ScanSql.Read(r, scan.Extra.Count);
+            yield return reader.Read(r);
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)
@@ -230,7 +262,6 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         public static readonly Dialect Instance = new();
         public override string Table => "analytics.events";
         public override string AccountsTable => "analytics.accounts";
-        public override string PersonOrder => "e.person COLLATE \"C\"";
 
         protected override char ParamPrefix => '@';
 
@@ -245,8 +276,8 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
 
         public override string JsonPath(string column, params string[] keys) => $"({column} #>> '{{{string.Join(',', keys)}}}')";
         public override string EpochMicros(string column) => $"(extract(epoch from {column}) * 1000000)::bigint";
-        public override string LatestPerKey(string keyExpr, string valueExpr, string order, string from, string where) =>
-            $"SELECT DISTINCT ON (1) {keyExpr} AS k, {valueExpr} AS v FROM {from} WHERE {where} ORDER BY 1, {order} DESC";
+        public override string LatestPerKey(string keyExpr, IReadOnlyList<(string Expr, string Name)> values, string order, string from, string where) =>
+            $"SELECT DISTINCT ON (1) {keyExpr} AS k, {string.Join(", ", values.Select(v => $"{v.Expr} AS {v.Name}"))} FROM {from} WHERE {where} ORDER BY 1, {order} DESC";
         public override string Contains(string haystack, string needleParam) => $"(strpos({haystack}, {needleParam}::text) > 0)";
     }
 }

@@ -25,13 +25,11 @@ internal abstract class SqlDialect
     /// <summary>A nested path of fixed (trusted) keys as text.</summary>
     public abstract string JsonPath(string column, params string[] keys);
     public abstract string EpochMicros(string column);
-    /// <summary>Per key, the value of the latest row: <c>SELECT key, value FROM rows</c> with the newest <paramref name="order"/> winning.</summary>
-    public abstract string LatestPerKey(string keyExpr, string valueExpr, string order, string from, string where);
+    /// <summary>Per key, the values of the latest row: <c>SELECT key AS k, value AS name… FROM rows</c> with the newest <paramref name="order"/> winning.</summary>
+    public abstract string LatestPerKey(string keyExpr, IReadOnlyList<(string Expr, string Name)> values, string order, string from, string where);
     public abstract string Contains(string haystack, string needleParam);
     public abstract string Table { get; }
     public abstract string AccountsTable { get; }
-    /// <summary>Sorting only has to keep a person's rows together, so PostgreSQL sorts bytes, not by locale.</summary>
-    public virtual string PersonOrder => "e.person";
 }
 
 /// <summary>
@@ -51,25 +49,33 @@ internal static class ScanSql
             throw new ArgumentException($"A scan needs 1 to {EventScan.MaxMatchers} matchers.", nameof(scan));
         var ps = new List<KeyValuePair<string, object?>>();
         var t = d.Table;
-        var idmap = d.LatestPerKey("coalesce(previous_id, anonymous_id)", "user_id", "ts", t,
-            "type IN ('identify','alias') AND user_id IS NOT NULL AND coalesce(previous_id, anonymous_id) IS NOT NULL");
+        // Identity is resolved on the stored keys (EventKeys): joining and sorting integers, not text.
+        var idmap = d.LatestPerKey("anon_key", scan.PersonNames ? [("person_key", "v"), ("user_id", "n")] : [("person_key", "v")], "ts", t,
+            "type IN ('identify','alias') AND user_id IS NOT NULL AND anon_key IS NOT NULL");
         var sb = new StringBuilder();
         sb.Append("WITH idmap AS (").Append(idmap).Append(')');
         // Resolving accounts costs a pass over the group calls and a join on every row: only when asked for.
-        var withAccount = scan.WithAccount || scan.AccountFilters.Count > 0 || scan.Breakdown?.AccountField is not null || scan.Account is not null;
+        var withAccount = scan.ResolvesAccounts;
         var withDimensions = scan.AccountFilters.Count > 0 || scan.Breakdown?.AccountField is not null;
         if (withAccount)
         {
             // A user's account is the latest group call's; an event that names its group itself keeps that one.
-            var membership = d.LatestPerKey("coalesce(g.user_id, im.v, g.anonymous_id)", "g.group_id", "g.ts",
-                $"{t} g LEFT JOIN idmap im ON im.k = g.anonymous_id", "g.type = 'group' AND g.group_id IS NOT NULL");
+            var membership = d.LatestPerKey("coalesce(im.v, g.person_key)", [("g.group_id", "v")], "g.ts",
+                $"{t} g LEFT JOIN idmap im ON im.k = g.anon_key", "g.type = 'group' AND g.group_id IS NOT NULL");
             sb.Append(", membership AS (").Append(membership).Append(')');
         }
         var from = d.Param(ps, scan.From.UtcDateTime);
         var to = d.Param(ps, scan.To.UtcDateTime);
-        sb.Append(", e AS (SELECT ev.*, coalesce(ev.user_id, im.v, ev.anonymous_id) AS person FROM ").Append(t)
-          .Append(" ev LEFT JOIN idmap im ON im.k = ev.anonymous_id WHERE ev.ts >= ").Append(from)
-          .Append(" AND ev.ts < ").Append(to).Append(" AND ev.type IN ").Append(Visible).Append(')');
+        sb.Append(", e AS (SELECT ev.*, coalesce(im.v, ev.person_key) AS person")
+          .Append(scan.PersonNames ? ", coalesce(ev.user_id, im.n, ev.anonymous_id) AS person_name" : "").Append(" FROM ").Append(t)
+          .Append(" ev LEFT JOIN idmap im ON im.k = ev.anon_key WHERE ev.ts >= ").Append(from)
+          .Append(" AND ev.ts < ").Append(to).Append(" AND ev.type IN ").Append(Visible);
+        // When every matcher names a track event, one IN list of their keys is a filter the engine applies while
+        // scanning; it is then the whole condition unless some matcher also has property conditions.
+        var byName = !scan.AllEvents && scan.Matchers.All(m => !m.Event.StartsWith('$'));
+        if (byName)
+            sb.Append(" AND ev.type = 'track' AND ev.event_key IN (").AppendJoin(", ", scan.Matchers.Select(m => Key(m.Event))).Append(')');
+        sb.Append(')');
 
         var mask = new StringBuilder();
         for (var i = 0; i < scan.Matchers.Count; i++)
@@ -86,14 +92,18 @@ internal static class ScanSql
             _ => "NULL",
         };
         var accountExpr = withAccount ? "coalesce(e.group_id, m.v)" : "NULL";
-        sb.Append(" SELECT e.person, ").Append(accountExpr).Append(" AS account, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(")
-          .Append(mask).Append(" AS INTEGER) AS mask, ").Append(label).Append(" AS label, CAST(").Append(breakdown).Append(" AS VARCHAR) AS breakdown")
+        // Only the columns the scan asks for (ScanReader's layout): constants would still be carried through the sort.
+        sb.Append(" SELECT e.person, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(").Append(mask).Append(" AS INTEGER) AS mask")
+          .Append(withAccount ? $", {accountExpr} AS account" : "")
+          .Append(scan.WithLabel ? $", {label} AS label" : "")
+          .Append(scan.Breakdown is not null ? $", CAST({breakdown} AS VARCHAR) AS breakdown" : "")
           .Append(string.Concat(scan.Extra.Select((x, i) => $", {d.JsonPath(x.Column == EventColumn.Context ? "e.context" : "e.properties", x.Keys)} AS x{i}")))
+          .Append(scan.PersonNames ? ", e.person_name" : "")
           .Append(" FROM e");
         if (withAccount) sb.Append(" LEFT JOIN membership m ON m.k = e.person");
         if (withDimensions) sb.Append(" LEFT JOIN ").Append(d.AccountsTable).Append(" a ON a.external_id = coalesce(e.group_id, m.v)");
         sb.Append(" WHERE e.person IS NOT NULL");
-        if (!scan.AllEvents)
+        if (!scan.AllEvents && !(byName && scan.Matchers.All(m => m.Filters is not { Count: > 0 })))
         {
             sb.Append(" AND (");
             for (var i = 0; i < scan.Matchers.Count; i++)
@@ -115,21 +125,8 @@ internal static class ScanSql
             sb.Append(')');
         }
         if (scan.Account is { } acc) sb.Append(" AND coalesce(e.group_id, m.v) = ").Append(d.Param(ps, acc));
-        if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY ").Append(d.PersonOrder).Append(", e.ts");
+        if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY e.person, t");
         return (sb.ToString(), ps);
-    }
-
-    /// <summary>One row of the SELECT that <see cref="Build"/> makes, the same for both engines.</summary>
-    public static ScanRow Read(System.Data.Common.DbDataReader r, int extras)
-    {
-        string?[]? extra = null;
-        if (extras > 0)
-        {
-            extra = new string?[extras];
-            for (var i = 0; i < extras; i++) extra[i] = r.IsDBNull(6 + i) ? null : r.GetString(6 + i);
-        }
-        return new ScanRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetInt32(3),
-            r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), extra);
     }
 
     private static string Matcher(SqlDialect d, List<KeyValuePair<string, object?>> ps, EventMatcher m)
@@ -140,12 +137,15 @@ internal static class ScanSql
             EventMatcher.Screen => "e.type = 'screen'",
             EventMatcher.AnyTrack => "e.type = 'track'",
             EventMatcher.Any => "e.type IS NOT NULL",
-            _ => "e.type = 'track' AND e.event = " + d.Param(ps, m.Event),
+            _ => "e.type = 'track' AND e.event_key = " + Key(m.Event),
         };
         var sb = new StringBuilder("(").Append(head);
         foreach (var f in m.Filters ?? []) sb.Append(" AND ").Append(Filter(d, ps, "e.properties", f));
         return sb.Append(')').ToString();
     }
+
+    /// <summary>An event name's key as a literal: a number, so nothing of the name reaches the SQL text.</summary>
+    private static string Key(string eventName) => EventKeys.Of(eventName)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Filter(SqlDialect d, List<KeyValuePair<string, object?>> ps, string column, PropertyFilter f)
     {
