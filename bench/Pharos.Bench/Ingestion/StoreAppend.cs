@@ -7,7 +7,8 @@ namespace Pharos.Bench.Ingestion;
 /// <summary>
 /// The event store's write path alone, without HTTP: how fast <see cref="IEventStore.AppendAsync"/> commits batches of
 /// the given size. Splits the end-to-end figure of <see cref="IngestLoad"/> into store and request costs.
-/// Run: <c>dotnet run -c Release --project bench/Pharos.Bench -- append [--events 1000000] [--batch 5000]</c>
+/// Run: <c>dotnet run -c Release --project bench/Pharos.Bench -- append [--events 1000000] [--batch 5000] [--dedup-days 8]</c>
+/// (<c>--dedup-days 0</c> measures the write without the in-memory dedup window).
 /// </summary>
 internal static class StoreAppend
 {
@@ -15,8 +16,9 @@ internal static class StoreAppend
     {
         var events = int.Parse(Option(args, "--events") ?? "1000000");
         var batch = int.Parse(Option(args, "--batch") ?? "5000");
+        var dedupDays = int.Parse(Option(args, "--dedup-days") ?? "8");
         var dir = Directory.CreateTempSubdirectory("pharos-append-").FullName;
-        await using var store = new DuckDbEventStore(Path.Combine(dir, "events.duckdb"), 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance);
+        await using var store = new DuckDbEventStore(Path.Combine(dir, "events.duckdb"), dedupDays, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         var source = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
@@ -31,7 +33,7 @@ internal static class StoreAppend
         for (var i = 0; i < events; i += batch)
             await store.AppendAsync(all.GetRange(i, Math.Min(batch, events - i)), CancellationToken.None);
         var rate = events / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"DuckDB AppendAsync: {events:N0} events in batches of {batch:N0}: {rate:N0} events/s");
+        Console.WriteLine($"DuckDB AppendAsync: {events:N0} events in batches of {batch:N0}, dedup window {dedupDays} days: {rate:N0} events/s");
         return 0;
     }
 

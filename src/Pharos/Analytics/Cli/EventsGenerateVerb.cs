@@ -78,7 +78,8 @@ internal sealed class EventsGenerateVerb : ICliVerb
 
         clock.Restart();
         long written;
-        await using (var store = new DuckDbEventStore(o.Path, 1, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance))
+        // The generator's message ids are new by construction: no dedup window, whose memory grows with every event.
+        await using (var store = new DuckDbEventStore(o.Path, 0, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance))
         {
             await store.InitializeAsync(ct);
             await store.SyncAccountsAsync([.. accounts.Select(a => a.Dimension)], ct);

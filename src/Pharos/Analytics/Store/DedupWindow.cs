@@ -24,12 +24,15 @@ internal sealed class DedupWindow(int days)
 
     public bool Contains(UInt128 key)
     {
+        if (days == 0) return false;
         foreach (var b in _buckets.Values) if (b.Contains(key)) return true;
         return false;
     }
 
+    /// <summary>With a window of 0 days nothing is kept: bulk loads whose message ids are new by construction.</summary>
     public void Add(UInt128 key, DateTimeOffset receivedAt)
     {
+        if (days == 0) return;
         var day = DateOnly.FromDateTime(receivedAt.UtcDateTime);
         if (!_buckets.TryGetValue(day, out var set)) _buckets[day] = set = [];
         set.Add(key);

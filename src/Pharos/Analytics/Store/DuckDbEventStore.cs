@@ -135,12 +135,8 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
     {
         var (sql, ps) = ScanSql.Build(Dialect.Instance, scan);
         await using var conn = await OpenAsync(ct);
-        await using var cmd = Command(conn, sql, ps);
-        await using var reg = ct.Register(() => { try { cmd.Cancel(); } catch (Exception) { /* finished meanwhile */ } });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var reader = new ScanReader(scan);
-        while (await r.ReadAsync(ct))
-            yield return reader.Read(r);
+        await foreach (var row in DuckDbChunks.ScanAsync(conn, sql, ps, scan, ct))
+            yield return row;
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)
