@@ -13,9 +13,11 @@ namespace Pharos.Analytics.Store;
 /// </summary>
 internal static unsafe class DuckDbChunks
 {
-    public static async IAsyncEnumerable<ScanRow> ScanAsync(DuckDBConnection conn, string sql, List<KeyValuePair<string, object?>> ps,
+    public static async IAsyncEnumerable<ScanRow> ScanAsync(string connectionString, string sql, List<KeyValuePair<string, object?>> ps,
         EventScan scan, [EnumeratorCancellation] CancellationToken ct)
     {
+        await using var conn = new DuckDBConnection(connectionString);
+        await conn.OpenAsync(ct);
         var layout = new ScanLayout(scan);
         var persons = new PersonStrings(scan);
         var native = conn.NativeConnection;

@@ -131,12 +131,11 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         if (v is { } t) row.AppendValue(t); else row.AppendNullValue();
     }
 
-    public async IAsyncEnumerable<ScanRow> ScanAsync(EventScan scan, [EnumeratorCancellation] CancellationToken ct)
+    // Not an iterator itself: one async iterator between DuckDB and the engine, not two (each costs per row).
+    public IAsyncEnumerable<ScanRow> ScanAsync(EventScan scan, CancellationToken ct)
     {
         var (sql, ps) = ScanSql.Build(Dialect.Instance, scan);
-        await using var conn = await OpenAsync(ct);
-        await foreach (var row in DuckDbChunks.ScanAsync(conn, sql, ps, scan, ct))
-            yield return row;
+        return DuckDbChunks.ScanAsync(_cs, sql, ps, scan, ct);
     }
 
     public async Task SyncAccountsAsync(IReadOnlyList<AccountDimension> accounts, CancellationToken ct)
