@@ -130,7 +130,11 @@ internal static unsafe class DuckDbChunks
     private static void* Data(DuckDBDataChunk chunk, int column) =>
         NativeMethods.Vectors.DuckDBVectorGetData(NativeMethods.DataChunks.DuckDBDataChunkGetVector(chunk, column));
 
-    /// <summary>A VARCHAR vector: <c>duckdb_string_t</c> entries of 16 bytes, up to 12 bytes inline, and a validity mask.</summary>
+    /// <summary>
+    /// A VARCHAR vector: <c>duckdb_string_t</c> entries of 16 bytes, up to 12 bytes inline, and a validity mask (null
+    /// when every row is valid). The C API's fetch flattens every vector (<c>QueryResult::Fetch</c>), so row <c>i</c>
+    /// is always entry <c>i</c>.
+    /// </summary>
     private readonly struct Strings
     {
         private readonly byte* _data;
