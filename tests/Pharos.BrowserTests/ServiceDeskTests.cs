@@ -36,7 +36,17 @@ public sealed class ServiceDeskTests(PharosAppFixture app, ITestOutputHelper out
         output.WriteLine(await app.ScreenshotAsync(customer, "portal-new-ticket"));
         await customer.ClickAsync("[data-test=portal-submit]");
 
-        await Expect(customer).ToHaveURLAsync(new Regex("/portal/tickets/[0-9a-f-]{36}$"));
+        // This step failed once in a full run (the form stayed, filled, with no message left on it): if it fails
+        // again, say what the page said meanwhile (a snackbar is gone before the time-out ends).
+        var opened = customer.WaitForURLAsync(new Regex("/portal/tickets/[0-9a-f-]{36}$"), new() { Timeout = 15_000 });
+        var said = customer.Locator(".mud-snackbar").First.TextContentAsync(new() { Timeout = 15_000 });
+        if (await Task.WhenAny(opened, said) == said && !opened.IsCompleted && said.Status == TaskStatus.RanToCompletion)
+        {
+            var message = await said;
+            try { await opened; }
+            catch (TimeoutException) { Assert.Fail($"Sending the ticket did not open it; the page said: {message}"); }
+        }
+        await opened;
         await Expect(customer.Locator("[data-test=ticket-title]")).ToContainTextAsync(subject);
         await Expect(customer.Locator("[data-test=attachment]")).ToContainTextAsync("报错截图.png");
         var ticketId = customer.Url.Split('/')[^1];
