@@ -10,7 +10,9 @@ namespace Pharos.Analytics.Store;
 /// </summary>
 internal sealed class DedupWindow(int days)
 {
-    private readonly SortedDictionary<DateOnly, HashSet<UInt128>> _buckets = [];
+    // A handful of days, newest last: a list is probed without the allocation a SortedDictionary's enumerator makes
+    // on every call, and the day being written is found first.
+    private readonly List<(DateOnly Day, HashSet<UInt128> Keys)> _buckets = [];
 
     public int Days => days;
 
@@ -24,8 +26,8 @@ internal sealed class DedupWindow(int days)
 
     public bool Contains(UInt128 key)
     {
-        if (days == 0) return false;
-        foreach (var b in _buckets.Values) if (b.Contains(key)) return true;
+        for (var i = _buckets.Count - 1; i >= 0; i--)
+            if (_buckets[i].Keys.Contains(key)) return true;
         return false;
     }
 
@@ -33,17 +35,25 @@ internal sealed class DedupWindow(int days)
     public void Add(UInt128 key, DateTimeOffset receivedAt)
     {
         if (days == 0) return;
-        var day = DateOnly.FromDateTime(receivedAt.UtcDateTime);
-        if (!_buckets.TryGetValue(day, out var set)) _buckets[day] = set = [];
-        set.Add(key);
+        Bucket(DateOnly.FromDateTime(receivedAt.UtcDateTime)).Add(key);
+    }
+
+    private HashSet<UInt128> Bucket(DateOnly day)
+    {
+        for (var i = _buckets.Count - 1; i >= 0; i--)
+            if (_buckets[i].Day == day) return _buckets[i].Keys;
+        var keys = new HashSet<UInt128>();
+        _buckets.Add((day, keys));
+        _buckets.Sort((a, b) => a.Day.CompareTo(b.Day));
+        return keys;
     }
 
     /// <summary>Forgets the days that left the window.</summary>
     public void Trim(DateTimeOffset now)
     {
         var oldest = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-days);
-        foreach (var day in _buckets.Keys.Where(d => d < oldest).ToList()) _buckets.Remove(day);
+        _buckets.RemoveAll(b => b.Day < oldest);
     }
 
-    public long Count => _buckets.Values.Sum(b => (long)b.Count);
+    public long Count => _buckets.Sum(b => (long)b.Keys.Count);
 }
