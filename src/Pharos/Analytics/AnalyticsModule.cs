@@ -50,7 +50,7 @@ public static class AnalyticsModule
             return new PostgresEventStore(cs, o.DedupDays, sp.GetRequiredService<ILogger<PostgresEventStore>>());
         }
         var path = string.IsNullOrWhiteSpace(o.DuckDbPath) ? Path.Combine(config["Pharos:DataDirectory"] ?? "data", "events.duckdb") : o.DuckDbPath;
-        return new DuckDbEventStore(path, o.DedupDays, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DuckDbEventStore>>());
+        return new DuckDbEventStore(path, o.DedupDays, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DuckDbEventStore>>(), o.DuckDbMemoryLimit);
     }
 
     public static RouteGroupBuilder MapAnalytics(this RouteGroupBuilder api) => api.MapEventSources().MapErasure().MapEventCatalog().MapUsage().MapWebsiteFunnel()

@@ -15,6 +15,12 @@ public sealed class AnalyticsOptions
     public string? ConnectionString { get; set; }
     /// <summary>How long a messageId is remembered: a retry within it is stored once.</summary>
     [Range(7, 90)] public int DedupDays { get; set; } = 8;
+    /// <summary>
+    /// The most memory the DuckDB event store may use (e.g. "512MB", "4GB"); larger sorts spill to disk. Empty: DuckDB's
+    /// own default, 80% of the machine's memory. 512 MB keeps Pharos under 1 GiB while ingesting (bench/RESULTS.md).
+    /// </summary>
+    [RegularExpression(Pharos.Analytics.Store.DuckDbEventStore.MemoryLimitPattern, ErrorMessage = "Give the DuckDB memory limit as a number and a unit, e.g. 512MB or 4GB.")]
+    public string? DuckDbMemoryLimit { get; set; } = "512MB";
     /// <summary>Events waiting for their commit before new requests get 429.</summary>
     [Range(1000, 10_000_000)] public int MaxQueuedEvents { get; set; } = 200_000;
     /// <summary>The most events one group commit takes.</summary>

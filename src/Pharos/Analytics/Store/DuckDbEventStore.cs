@@ -9,8 +9,12 @@ namespace Pharos.Analytics.Store;
 /// writes go through one connection and dedup is an in-memory window; queries open their own connections to the same
 /// database instance and read a consistent snapshot while writes go on.
 /// </summary>
-internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider time, ILogger<DuckDbEventStore> log) : IEventStore
+internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider time, ILogger<DuckDbEventStore> log, string? memoryLimit = null) : IEventStore
 {
+    /// <summary>What <c>memory_limit</c> accepts here: a number and a unit, nothing else reaches the SET statement.</summary>
+    public const string MemoryLimitPattern = @"^\d{1,7}(\.\d{1,3})?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$";
+    private readonly string? _memoryLimit = Valid(memoryLimit);
+
     private readonly string _cs = $"Data Source={path}";
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly DedupWindow _seen = new(dedupDays);
@@ -18,6 +22,11 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
     private long _sinceCheckpoint;
 
     public string Engine => "DuckDB";
+
+    private static string? Valid(string? memoryLimit) =>
+        string.IsNullOrWhiteSpace(memoryLimit) ? null
+        : System.Text.RegularExpressions.Regex.IsMatch(memoryLimit, MemoryLimitPattern) ? memoryLimit
+        : throw new ArgumentException($"'{memoryLimit}' is not a memory limit such as 512MB.", nameof(memoryLimit));
 
     /// <summary>Idempotent: the demo seeding writes events before the hosted services start.</summary>
     public async Task InitializeAsync(CancellationToken ct)
@@ -34,6 +43,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
             // Times are compared and truncated in UTC; days in the business time zone are cut in C#.
             // The automatic checkpoint would run inside the commit that crosses its threshold and stall that request
             // for seconds (research §1), so it is moved off the write path: MaintainAsync checkpoints on a timer.
+            if (_memoryLimit is not null) await ExecAsync(_writer, $"SET GLOBAL memory_limit = '{_memoryLimit}'", ct);
             await ExecAsync(_writer, """
             SET GLOBAL TimeZone = 'UTC';
             SET GLOBAL checkpoint_threshold = '1GB';
