@@ -130,7 +130,6 @@ internal static unsafe class DuckDbChunks
                     null => NativeMethods.PreparedStatements.DuckDBBindNull(statement, index),
                     string s => NativeMethods.PreparedStatements.DuckDBBindVarchar(statement, index, s),
                     double d => NativeMethods.PreparedStatements.DuckDBBindDouble(statement, index, d),
-                    long l => NativeMethods.PreparedStatements.DuckDBBindInt64(statement, index, l),
                     // The engine casts text to the UUID the column compares with.
                     Guid g => NativeMethods.PreparedStatements.DuckDBBindVarchar(statement, index, g.ToString()),
                     DateTime t => NativeMethods.PreparedStatements.DuckDBBindTimestamp(statement, index,

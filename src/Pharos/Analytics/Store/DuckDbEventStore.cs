@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 
 namespace Pharos.Analytics.Store;
@@ -71,17 +70,13 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
     /// <summary>A file from before the key columns gets them, filled (<see cref="KeyBackfill"/>).</summary>
     private async Task BackfillKeysAsync(DuckDBConnection conn)
     {
-        await using (var check = Command(conn, $"SELECT count(*) FROM store_meta WHERE name = '{KeyBackfill.Marker}'", []))
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
         await using var tx = await conn.BeginTransactionAsync();
-        await ExecAsync(conn, KeyBackfill.AddColumns("events", "BIGINT"), CancellationToken.None);
-        var texts = await KeyBackfill.RunAsync(conn, "events", "key_backfill", "VARCHAR", pairs =>
+        var texts = await KeyBackfill.EnsureAsync(conn, "events", "store_meta", "key_backfill", "VARCHAR", "BIGINT", pairs =>
         {
             using var app = conn.CreateAppender("key_backfill");
             foreach (var (text, key) in pairs) app.CreateRow().AppendValue(text).AppendValue(key).EndRow();
             return Task.CompletedTask;
         }, CancellationToken.None);
-        await ExecAsync(conn, $"INSERT INTO store_meta VALUES ('{KeyBackfill.Marker}', '1')", CancellationToken.None);
         await tx.CommitAsync();
         if (texts > 0) log.LogInformation("Filled the key columns of stored events ({Count} distinct ids and names)", texts);
     }

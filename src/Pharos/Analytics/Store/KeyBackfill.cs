@@ -11,9 +11,7 @@ internal static class KeyBackfill
 {
     public const string Marker = "event_keys";
 
-    public static string Columns(string bigint) => $"person_key {bigint}, anon_key {bigint}, event_key {bigint}";
-
-    public static string AddColumns(string table, string bigint) => $"""
+    private static string AddColumns(string table, string bigint) => $"""
         ALTER TABLE {table} ADD COLUMN IF NOT EXISTS person_key {bigint};
         ALTER TABLE {table} ADD COLUMN IF NOT EXISTS anon_key {bigint};
         ALTER TABLE {table} ADD COLUMN IF NOT EXISTS event_key {bigint};
@@ -33,8 +31,26 @@ internal static class KeyBackfill
         UPDATE {t} SET event_key = m.id_key FROM {map} m WHERE m.id_text = event;
         """;
 
-    /// <summary>Runs inside the caller's transaction; <paramref name="load"/> bulk-writes (text, key) pairs into <paramref name="map"/>.</summary>
-    public static async Task<int> RunAsync(DbConnection conn, string table, string map, string textType,
+    /// <summary>
+    /// Adds and fills the key columns unless the marker in <paramref name="meta"/> says it was done; runs inside the
+    /// caller's transaction. <paramref name="load"/> bulk-writes (text, key) pairs into <paramref name="map"/>.
+    /// Returns how many distinct texts were keyed (0 when there was nothing to do).
+    /// </summary>
+    public static async Task<int> EnsureAsync(DbConnection conn, string table, string meta, string map, string textType, string bigint,
+        Func<IReadOnlyList<(string Text, long Key)>, Task> load, CancellationToken ct)
+    {
+        await using (var check = conn.CreateCommand())
+        {
+            check.CommandText = $"SELECT count(*) FROM {meta} WHERE name = '{Marker}'";
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0) return 0;
+        }
+        await ExecAsync(conn, AddColumns(table, bigint), ct);
+        var texts = await FillAsync(conn, table, map, textType, load, ct);
+        await ExecAsync(conn, $"INSERT INTO {meta} VALUES ('{Marker}', '1')", ct);
+        return texts;
+    }
+
+    private static async Task<int> FillAsync(DbConnection conn, string table, string map, string textType,
         Func<IReadOnlyList<(string Text, long Key)>, Task> load, CancellationToken ct)
     {
         var pairs = new List<(string, long)>();

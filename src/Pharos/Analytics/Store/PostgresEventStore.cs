@@ -61,10 +61,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
     /// <summary>A database from before the key columns gets them, filled (<see cref="KeyBackfill"/>); runs under the schema lock.</summary>
     private async Task BackfillKeysAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        await using (var check = new NpgsqlCommand($"SELECT count(*) FROM analytics.store_meta WHERE name = '{KeyBackfill.Marker}'", conn))
-            if ((long)(await check.ExecuteScalarAsync(ct))! > 0) return;
-        await ExecAsync(conn, KeyBackfill.AddColumns("analytics.events", "bigint"), ct);
-        var texts = await KeyBackfill.RunAsync(conn, "analytics.events", "analytics.key_backfill", "text", async pairs =>
+        var texts = await KeyBackfill.EnsureAsync(conn, "analytics.events", "analytics.store_meta", "analytics.key_backfill", "text", "bigint", async pairs =>
         {
             await using var copy = await conn.BeginBinaryImportAsync("COPY analytics.key_backfill (id_text, id_key) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var (text, key) in pairs)
@@ -75,7 +72,6 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
             }
             await copy.CompleteAsync(ct);
         }, ct);
-        await ExecAsync(conn, $"INSERT INTO analytics.store_meta VALUES ('{KeyBackfill.Marker}', '1')", ct);
         if (texts > 0) log.LogInformation("Filled the key columns of stored events ({Count} distinct ids and names)", texts);
     }
 

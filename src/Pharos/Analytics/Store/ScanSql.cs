@@ -84,14 +84,14 @@ internal static class ScanSql
             mask.Append("(CASE WHEN ").Append(Matcher(d, ps, scan.Matchers[i])).Append(" THEN ").Append(1 << i).Append(" ELSE 0 END)");
         }
         // The label reads the JSON columns of every row (for page paths): only analyses that show labels ask for it.
-        var label = !scan.WithLabel ? "''" : $"(CASE e.type WHEN 'page' THEN coalesce({d.JsonPath("e.properties", "path")}, {d.JsonPath("e.context", "page", "path")}, e.event, '/') ELSE coalesce(e.event, '') END)";
+        var label = $"(CASE e.type WHEN 'page' THEN coalesce({d.JsonPath("e.properties", "path")}, {d.JsonPath("e.context", "page", "path")}, e.event, '/') ELSE coalesce(e.event, '') END)";
         var breakdown = scan.Breakdown switch
         {
             { AccountField: { } f } => "a." + Column(f),
             { Property: { } p } => d.JsonText("e.properties", p, ps),
             _ => "NULL",
         };
-        var accountExpr = withAccount ? "coalesce(e.group_id, m.v)" : "NULL";
+        const string accountExpr = "coalesce(e.group_id, m.v)";
         // Only the columns the scan asks for (ScanReader's layout): constants would still be carried through the sort.
         sb.Append(" SELECT e.person, ").Append(d.EpochMicros("e.ts")).Append(" AS t, CAST(").Append(mask).Append(" AS INTEGER) AS mask")
           .Append(withAccount ? $", {accountExpr} AS account" : "")
@@ -101,7 +101,7 @@ internal static class ScanSql
           .Append(scan.PersonNames ? ", e.person_name" : "")
           .Append(" FROM e");
         if (withAccount) sb.Append(" LEFT JOIN membership m ON m.k = e.person");
-        if (withDimensions) sb.Append(" LEFT JOIN ").Append(d.AccountsTable).Append(" a ON a.external_id = coalesce(e.group_id, m.v)");
+        if (withDimensions) sb.Append(" LEFT JOIN ").Append(d.AccountsTable).Append(" a ON a.external_id = ").Append(accountExpr);
         sb.Append(" WHERE e.person IS NOT NULL");
         if (!scan.AllEvents && !(byName && scan.Matchers.All(m => m.Filters is not { Count: > 0 })))
         {
@@ -124,7 +124,7 @@ internal static class ScanSql
             for (var i = 0; i < scan.Sources.Count; i++) sb.Append(i > 0 ? ", " : "").Append(d.Param(ps, scan.Sources[i]));
             sb.Append(')');
         }
-        if (scan.Account is { } acc) sb.Append(" AND coalesce(e.group_id, m.v) = ").Append(d.Param(ps, acc));
+        if (scan.Account is { } acc) sb.Append(" AND ").Append(accountExpr).Append(" = ").Append(d.Param(ps, acc));
         if (scan.OrderByPersonAndTime) sb.Append(" ORDER BY e.person, t");
         return (sb.ToString(), ps);
     }
