@@ -14,7 +14,8 @@ namespace Pharos.Bench.Queries;
 /// median of several runs, against a baseline measured in the same run: <c>SELECT count(DISTINCT user_id)</c> over
 /// the same table. The funnel and retention go the whole way a request goes: the store's scan (SQL, identity and
 /// account resolution) and the engine in C#.
-/// Run: <c>dotnet run -c Release --project bench/Pharos.Bench -- queries --file /tmp/bench10m.duckdb [--runs 5]</c>
+/// Run: <c>dotnet run -c Release --project bench/Pharos.Bench -- queries --file /tmp/bench10m.duckdb [--runs 5] [--memory-limit 512MB]</c>
+/// (the store's default memory limit, as the app runs it; <c>--memory-limit ""</c> lifts it).
 /// </summary>
 internal static class QueryTimings
 {
@@ -25,7 +26,7 @@ internal static class QueryTimings
         if (pg is null && file is null) throw new ArgumentException("--file <events.duckdb> (make one with `pharos events generate`) or --pg \"<connection string>\" [--load N] is required.");
         var runs = int.Parse(Option(args, "--runs") ?? "5");
         await using IEventStore store = pg is null
-            ? new DuckDbEventStore(file!, 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance)
+            ? new DuckDbEventStore(file!, 8, TimeProvider.System, NullLogger<DuckDbEventStore>.Instance, Option(args, "--memory-limit") ?? "512MB")
             : new PostgresEventStore(pg, 8, NullLogger<PostgresEventStore>.Instance);
         await store.InitializeAsync(CancellationToken.None);
         if (pg is not null && Option(args, "--load") is { } load && await store.CountAsync(CancellationToken.None) == 0)

@@ -55,8 +55,8 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
             CREATE TABLE IF NOT EXISTS accounts (
               external_id VARCHAR PRIMARY KEY, account_id UUID NOT NULL, name VARCHAR NOT NULL,
               tier VARCHAR NOT NULL, industry VARCHAR NOT NULL, region VARCHAR NOT NULL);
-            """, ct);
-            await BackfillKeysAsync(_writer);
+            """ + EventLinks.CreateSql, ct);
+            await BackfillAsync(_writer);
             await using var cmd = _writer.CreateCommand();
             cmd.CommandText = "SELECT source_id, message_id, received_at FROM events WHERE received_at >= $since";
             cmd.Parameters.Add(new DuckDBParameter("since", time.GetUtcNow().UtcDateTime.AddDays(-dedupDays - 1)));
@@ -67,8 +67,8 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         }
     }
 
-    /// <summary>A file from before the key columns gets them, filled (<see cref="KeyBackfill"/>).</summary>
-    private async Task BackfillKeysAsync(DuckDBConnection conn)
+    /// <summary>A file from before the key columns gets them, filled (<see cref="KeyBackfill"/>); then its link table (<see cref="EventLinks"/>).</summary>
+    private async Task BackfillAsync(DuckDBConnection conn)
     {
         await using var tx = await conn.BeginTransactionAsync();
         var texts = await KeyBackfill.EnsureAsync(conn, "events", "store_meta", "key_backfill", "VARCHAR", "BIGINT", pairs =>
@@ -77,8 +77,10 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
             foreach (var (text, key) in pairs) app.CreateRow().AppendValue(text).AppendValue(key).EndRow();
             return Task.CompletedTask;
         }, CancellationToken.None);
+        var links = await EventLinks.EnsureAsync(conn, CancellationToken.None);
         await tx.CommitAsync();
         if (texts > 0) log.LogInformation("Filled the key columns of stored events ({Count} distinct ids and names)", texts);
+        if (links) log.LogInformation("Copied the stored identify, alias and group calls into the link table");
     }
 
     public async Task<int> AppendAsync(IReadOnlyList<TrackedEvent> events, CancellationToken ct)
@@ -111,6 +113,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
                         row.EndRow();
                     }
                 }
+                EventLinks.Append(writer, fresh.Select(f => f.E));
                 await tx.CommitAsync(ct);
             }
             // Only what is committed may suppress a retry.
@@ -187,8 +190,13 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
     private async Task<long> DeleteAsync(string sql, string id, CancellationToken ct)
     {
         await using var conn = await OpenAsync(ct);
-        await using var cmd = Command(conn, sql, [new("id", id)]);
-        return Convert.ToInt64(await cmd.ExecuteNonQueryAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        long deleted;
+        await using (var cmd = Command(conn, sql, [new("id", id)]))
+            deleted = Convert.ToInt64(await cmd.ExecuteNonQueryAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        await EventLinks.RebuildAsync(conn, ct);
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 
     public async Task<long> CountAsync(CancellationToken ct)
@@ -250,6 +258,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         public static readonly Dialect Instance = new();
         public override string Table => "events";
         public override string AccountsTable => "accounts";
+        public override string LinksTable => EventLinks.Table;
 
         protected override char ParamPrefix => '$';
 

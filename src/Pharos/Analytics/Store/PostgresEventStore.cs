@@ -258,6 +258,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         public static readonly Dialect Instance = new();
         public override string Table => "analytics.events";
         public override string AccountsTable => "analytics.accounts";
+        public override string LinksTable => Table;
 
         protected override char ParamPrefix => '@';
 

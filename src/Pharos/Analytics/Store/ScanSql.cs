@@ -30,6 +30,11 @@ internal abstract class SqlDialect
     public abstract string Contains(string haystack, string needleParam);
     public abstract string Table { get; }
     public abstract string AccountsTable { get; }
+    /// <summary>
+    /// Where the identify, alias and group calls are read from (<see cref="EventLinks"/>): a table of their own in
+    /// DuckDB, which has no partial indexes; the events table in PostgreSQL, whose partial index finds them.
+    /// </summary>
+    public abstract string LinksTable { get; }
 }
 
 /// <summary>
@@ -50,7 +55,7 @@ internal static class ScanSql
         var ps = new List<KeyValuePair<string, object?>>();
         var t = d.Table;
         // Identity is resolved on the stored keys (EventKeys): joining and sorting integers, not text.
-        var idmap = d.LatestPerKey("anon_key", scan.PersonNames ? [("person_key", "v"), ("user_id", "n")] : [("person_key", "v")], "ts", t,
+        var idmap = d.LatestPerKey("anon_key", scan.PersonNames ? [("person_key", "v"), ("user_id", "n")] : [("person_key", "v")], "ts", d.LinksTable,
             "type IN ('identify','alias') AND user_id IS NOT NULL AND anon_key IS NOT NULL");
         var sb = new StringBuilder();
         sb.Append("WITH idmap AS (").Append(idmap).Append(')');
@@ -61,7 +66,7 @@ internal static class ScanSql
         {
             // A user's account is the latest group call's; an event that names its group itself keeps that one.
             var membership = d.LatestPerKey("coalesce(im.v, g.person_key)", [("g.group_id", "v")], "g.ts",
-                $"{t} g LEFT JOIN idmap im ON im.k = g.anon_key", "g.type = 'group' AND g.group_id IS NOT NULL");
+                $"{d.LinksTable} g LEFT JOIN idmap im ON im.k = g.anon_key", "g.type = 'group' AND g.group_id IS NOT NULL");
             sb.Append(", membership AS (").Append(membership).Append(')');
         }
         var from = d.Param(ps, scan.From.UtcDateTime);
