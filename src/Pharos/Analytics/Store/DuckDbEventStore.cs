@@ -1,4 +1,3 @@
-using System.Data.Common;
 using DuckDB.NET.Data;
 
 namespace Pharos.Analytics.Store;
@@ -42,8 +41,8 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
             // Times are compared and truncated in UTC; days in the business time zone are cut in C#.
             // The automatic checkpoint would run inside the commit that crosses its threshold and stall that request
             // for seconds (research §1), so it is moved off the write path: MaintainAsync checkpoints on a timer.
-            if (_memoryLimit is not null) await ExecAsync(_writer, $"SET GLOBAL memory_limit = '{_memoryLimit}'", ct);
-            await ExecAsync(_writer, """
+            if (_memoryLimit is not null) await StoreMeta.ExecAsync(_writer, $"SET GLOBAL memory_limit = '{_memoryLimit}'", ct);
+            await StoreMeta.ExecAsync(_writer, """
             SET GLOBAL TimeZone = 'UTC';
             SET GLOBAL checkpoint_threshold = '1GB';
             CREATE TABLE IF NOT EXISTS events (
@@ -124,12 +123,12 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         finally { _write.Release(); }
     }
 
-    private static void Text(IDuckDBAppenderRow row, string? v)
+    internal static void Text(IDuckDBAppenderRow row, string? v)
     {
         if (v is null) row.AppendNullValue(); else row.AppendValue(v);
     }
 
-    private static void Key(IDuckDBAppenderRow row, long? v)
+    internal static void Key(IDuckDBAppenderRow row, long? v)
     {
         if (v is { } k) row.AppendValue(k); else row.AppendNullValue();
     }
@@ -150,7 +149,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
     {
         await using var conn = await OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecAsync(conn, "DELETE FROM accounts", ct);
+        await StoreMeta.ExecAsync(conn, "DELETE FROM accounts", ct);
         using (var app = conn.CreateAppender("accounts"))
             foreach (var a in accounts.DistinctBy(a => a.ExternalId))
                 app.CreateRow().AppendValue(a.ExternalId).AppendValue(a.AccountId).AppendValue(a.Name)
@@ -213,7 +212,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         finally { _write.Release(); }
         if (Interlocked.Exchange(ref _sinceCheckpoint, 0) == 0) return;
         await using var conn = await OpenAsync(ct);
-        await ExecAsync(conn, "CHECKPOINT", ct);
+        await StoreMeta.ExecAsync(conn, "CHECKPOINT", ct);
     }
 
     private async Task<DuckDBConnection> OpenAsync(CancellationToken ct)
@@ -231,13 +230,6 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         return cmd;
     }
 
-    private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
     public async ValueTask DisposeAsync()
     {
         // Called by the store's hosted service at shutdown and again by the container; the second waits for the first.
@@ -245,7 +237,7 @@ internal sealed class DuckDbEventStore(string path, int dedupDays, TimeProvider 
         try
         {
             if (_writer is null) return;
-            try { await ExecAsync(_writer, "CHECKPOINT", CancellationToken.None); }
+            try { await StoreMeta.ExecAsync(_writer, "CHECKPOINT", CancellationToken.None); }
             catch (DuckDBException e) { log.LogWarning(e, "Checkpoint at shutdown failed; the WAL is replayed at the next start"); }
             await _writer.DisposeAsync();
             _writer = null;

@@ -22,7 +22,7 @@ internal static class EventLinks
           type VARCHAR NOT NULL, user_id VARCHAR, group_id VARCHAR, anon_key BIGINT, person_key BIGINT, ts TIMESTAMPTZ NOT NULL);
         """;
 
-    public static bool IsLink(TrackedEvent e) => e.Type is "identify" or "alias" or "group";
+    private static bool IsLink(TrackedEvent e) => e.Type is "identify" or "alias" or "group";
 
     /// <summary>Appends the link calls among <paramref name="events"/>; inside the caller's transaction.</summary>
     public static void Append(DuckDBConnection conn, IEnumerable<TrackedEvent> events)
@@ -35,10 +35,8 @@ internal static class EventLinks
                 if (!IsLink(e)) continue;
                 app ??= conn.CreateAppender(Table);
                 var row = app.CreateRow().AppendValue(e.Type);
-                if (e.UserId is null) row.AppendNullValue(); else row.AppendValue(e.UserId);
-                if (e.GroupId is null) row.AppendNullValue(); else row.AppendValue(e.GroupId);
-                if (EventKeys.Anonymous(e) is { } anon) row.AppendValue(anon); else row.AppendNullValue();
-                if (EventKeys.Person(e) is { } person) row.AppendValue(person); else row.AppendNullValue();
+                DuckDbEventStore.Text(row, e.UserId); DuckDbEventStore.Text(row, e.GroupId);
+                DuckDbEventStore.Key(row, EventKeys.Anonymous(e)); DuckDbEventStore.Key(row, EventKeys.Person(e));
                 row.AppendValue(e.Timestamp).EndRow();
             }
         }
@@ -47,25 +45,9 @@ internal static class EventLinks
 
     /// <summary>Makes the copy match the events again: after an erasure, inside its transaction.</summary>
     public static Task RebuildAsync(DbConnection conn, CancellationToken ct) =>
-        ExecAsync(conn, $"DELETE FROM {Table}; INSERT INTO {Table} SELECT {Columns} FROM events WHERE type IN {LinkTypes};", ct);
+        StoreMeta.ExecAsync(conn, $"DELETE FROM {Table}; INSERT INTO {Table} SELECT {Columns} FROM events WHERE type IN {LinkTypes};", ct, untimed: true);
 
     /// <summary>Builds the copy for a store written before it existed, once (a marker in <c>store_meta</c>); after the key backfill.</summary>
-    public static async Task<bool> EnsureAsync(DbConnection conn, CancellationToken ct)
-    {
-        await using (var check = conn.CreateCommand())
-        {
-            check.CommandText = $"SELECT count(*) FROM store_meta WHERE name = '{Marker}'";
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0) return false;
-        }
-        await RebuildAsync(conn, ct);
-        await ExecAsync(conn, $"INSERT INTO store_meta VALUES ('{Marker}', '1')", ct);
-        return true;
-    }
-
-    private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public static Task<bool> EnsureAsync(DbConnection conn, CancellationToken ct) =>
+        StoreMeta.OnceAsync(conn, "store_meta", Marker, () => RebuildAsync(conn, ct), ct);
 }

@@ -39,14 +39,12 @@ internal static class KeyBackfill
     public static async Task<int> EnsureAsync(DbConnection conn, string table, string meta, string map, string textType, string bigint,
         Func<IReadOnlyList<(string Text, long Key)>, Task> load, CancellationToken ct)
     {
-        await using (var check = conn.CreateCommand())
+        var texts = 0;
+        await StoreMeta.OnceAsync(conn, meta, Marker, async () =>
         {
-            check.CommandText = $"SELECT count(*) FROM {meta} WHERE name = '{Marker}'";
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0) return 0;
-        }
-        await ExecAsync(conn, AddColumns(table, bigint), ct);
-        var texts = await FillAsync(conn, table, map, textType, load, ct);
-        await ExecAsync(conn, $"INSERT INTO {meta} VALUES ('{Marker}', '1')", ct);
+            await StoreMeta.ExecAsync(conn, AddColumns(table, bigint), ct, untimed: true);
+            texts = await FillAsync(conn, table, map, textType, load, ct);
+        }, ct);
         return texts;
     }
 
@@ -65,18 +63,10 @@ internal static class KeyBackfill
             }
         }
         if (pairs.Count == 0) return 0;
-        await ExecAsync(conn, $"CREATE TABLE {map} (id_text {textType} NOT NULL, id_key BIGINT NOT NULL)", ct);
+        await StoreMeta.ExecAsync(conn, $"CREATE TABLE {map} (id_text {textType} NOT NULL, id_key BIGINT NOT NULL)", ct, untimed: true);
         await load(pairs);
-        await ExecAsync(conn, Updates(table, map), ct);
-        await ExecAsync(conn, $"DROP TABLE {map}", ct);
+        await StoreMeta.ExecAsync(conn, Updates(table, map), ct, untimed: true);
+        await StoreMeta.ExecAsync(conn, $"DROP TABLE {map}", ct, untimed: true);
         return pairs.Count;
-    }
-
-    private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.CommandTimeout = 0;
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -26,8 +26,8 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         if (_ready) return;
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecAsync(conn, $"SELECT pg_advisory_xact_lock({SchemaLock})", ct);
-        await ExecAsync(conn, """
+        await StoreMeta.ExecAsync(conn, $"SELECT pg_advisory_xact_lock({SchemaLock})", ct);
+        await StoreMeta.ExecAsync(conn, """
             CREATE SCHEMA IF NOT EXISTS analytics;
             CREATE TABLE IF NOT EXISTS analytics.events (
               message_id text NOT NULL, source_id uuid NOT NULL, type text NOT NULL, event text,
@@ -49,7 +49,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
             """, ct);
         await BackfillKeysAsync(conn, ct);
         // Steps and series filter on the event's key (EventKeys), so the time index carries the key, not the name.
-        await ExecAsync(conn, """
+        await StoreMeta.ExecAsync(conn, """
             DROP INDEX IF EXISTS analytics.events_ts_event;
             CREATE INDEX IF NOT EXISTS events_ts_event_key ON analytics.events (ts, event_key);
             """, ct);
@@ -144,11 +144,11 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         if (months.Count == 0) return;
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecAsync(conn, $"SELECT pg_advisory_xact_lock({SchemaLock})", ct);
+        await StoreMeta.ExecAsync(conn, $"SELECT pg_advisory_xact_lock({SchemaLock})", ct);
         foreach (var m in months)
         {
             var name = $"events_y{m.Year:D4}m{m.Month:D2}";
-            await ExecAsync(conn, $"CREATE TABLE IF NOT EXISTS analytics.{name} PARTITION OF analytics.events FOR VALUES FROM ('{m:yyyy-MM-dd}') TO ('{m.AddMonths(1):yyyy-MM-dd}')", ct);
+            await StoreMeta.ExecAsync(conn, $"CREATE TABLE IF NOT EXISTS analytics.{name} PARTITION OF analytics.events FOR VALUES FROM ('{m:yyyy-MM-dd}') TO ('{m.AddMonths(1):yyyy-MM-dd}')", ct);
         }
         await tx.CommitAsync(ct);
         foreach (var m in months) _partitions[m] = true;
@@ -170,7 +170,7 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         var list = accounts.DistinctBy(a => a.ExternalId).ToList();
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ExecAsync(conn, "DELETE FROM analytics.accounts", ct);
+        await StoreMeta.ExecAsync(conn, "DELETE FROM analytics.accounts", ct);
         await using (var cmd = new NpgsqlCommand("""
             INSERT INTO analytics.accounts SELECT * FROM unnest(@e, @i, @n, @t, @d, @r)
             """, conn, tx))
@@ -243,12 +243,6 @@ internal sealed class PostgresEventStore(string connectionString, int dedupDays,
         foreach (var (k, v) in ps)
             cmd.Parameters.Add(v is null ? new NpgsqlParameter(k, NpgsqlDbType.Text) { Value = DBNull.Value } : new NpgsqlParameter(k, v));
         return cmd;
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection conn, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public ValueTask DisposeAsync() => _db.DisposeAsync();
